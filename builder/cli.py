@@ -1,0 +1,120 @@
+"""The ``builder`` command line: parses options and calls one library function per command.
+
+Heavy libraries (pandas, pandera, datasets) are imported inside the commands so that
+``builder --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from builder.errors import BuilderError
+
+app = typer.Typer(
+    name="builder",
+    help="Build, validate and release the Chinese cybersecurity events dataset.",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+RawOption = Annotated[
+    Path, typer.Option("--raw", help="Folder of raw Markdown articles (default: data/raw).", show_default=False)
+]
+BuildOption = Annotated[
+    Path, typer.Option("--out", "-o", help="Build folder to write (default: build).", show_default=False)
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Do not show the progress bar.")]
+
+
+def _fail(error: BuilderError) -> None:
+    typer.echo(f"Error: {error.line()}", err=True)
+    raise typer.Exit(1)
+
+
+def _print_json(value: object) -> None:
+    typer.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+@app.command()
+def build(
+    raw: RawOption = Path("data/raw"),
+    out: BuildOption = Path("build"),
+    quiet: QuietOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Build the dataset from raw articles into a build folder.
+
+    Reads every *.md below --raw, writes articles/, events/, participants/, organizations/,
+    quarantine/, manifest.json and README.md (the dataset card) into --out. Bad files are
+    reported one line each and skipped; rows that break a rule are quarantined.
+
+    Example: builder build --raw data/raw --out build
+    """
+    from builder.pipeline import build as run_build
+
+    try:
+        report = run_build(raw, out, show_progress=not quiet and not as_json)
+    except BuilderError as error:
+        _fail(error)
+    if as_json:
+        _print_json(report.to_dict())
+        return
+    for line in report.summary_lines():
+        typer.echo(line)
+
+
+@app.command()
+def extract(
+    file: Annotated[Path, typer.Argument(help="A raw Markdown article, e.g. data/raw/x.md.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Print what one article yields: its events, participants and organizations.
+
+    Reads one raw file and writes nothing.
+
+    Example: builder extract data/raw/cnis-2024-12-10-seed.md --json
+    """
+    from builder.extract import extract_file
+
+    try:
+        result = extract_file(file)
+    except BuilderError as error:
+        _fail(error)
+    if as_json:
+        _print_json(result.to_dict())
+        return
+    for line in result.summary_lines():
+        typer.echo(line)
+
+
+@app.command()
+def validate(
+    folder: Annotated[Path, typer.Argument(help="A build or release folder, e.g. build.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Re-validate a build or release folder against the dataset contract.
+
+    Reads the Parquet tables and exits 1 with one line per violation.
+
+    Example: builder validate build
+    """
+    from builder.validate import validate_build
+
+    try:
+        report = validate_build(folder)
+    except BuilderError as error:
+        _fail(error)
+    if as_json:
+        _print_json(report.to_dict())
+    else:
+        for line in report.summary_lines():
+            typer.echo(line)
+    if not report.ok:
+        raise typer.Exit(1)
