@@ -97,6 +97,7 @@ def build(
             extractor=(extractor.name, extractor.version),
         )
         card.write_card(staging, manifest)
+        manifest = release.seal(staging, manifest)
     return BuildReport(
         out_dir=out_dir,
         input_files=len(input_files),
