@@ -7,15 +7,34 @@ file; rows that depend on it (an event's participants and organizations) follow 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
+import schema
+from builder.errors import BuildFolderError, ValidationFailed
 from builder.tables import Tables
+from schema.relations import KEY_COLUMNS, PARENTS, Violation, check_relations, parent_rows, value_text
 
 #: columns of the quarantine table, in order
 QUARANTINE_COLUMNS = ("rule", "table", "key", "column", "value", "source_file")
+QUARANTINE_SCHEMA = pa.schema([pa.field(name, pa.string()) for name in QUARANTINE_COLUMNS])
+
+#: pandera check name → (rule id, what is wrong); ``{}`` takes the check's statistic
+_PANDERA_RULES: dict[str, tuple[str, str]] = {
+    "not_nullable": ("not_null", "is null"),
+    "isin": ("allowed_values", "not one of {}"),
+    "str_matches": ("pattern", "does not match {}"),
+    "greater_than_or_equal_to": ("min_value", "less than {}"),
+    "not_blank": ("not_blank", "empty or only white space"),
+    "no_blank_items": ("not_blank", "has an empty or white-space-only item"),
+    "field_uniqueness": ("unique_key", "duplicate key (the first row with it is kept)"),
+    "multiple_fields_uniqueness": ("unique_key", "duplicate key (the first row with it is kept)"),
+}
 
 
 @dataclass(frozen=True)
@@ -30,13 +49,206 @@ class ValidationResult:
     extracted_counts: dict[str, int]
 
     def counts(self) -> dict[str, dict[str, int]]:
-        """Per table: extracted, published and quarantined row counts."""
-        raise NotImplementedError
+        """Per table: extracted, published and quarantined rows; extracted = published + quarantined."""
+        return {
+            table: {
+                "extracted": extracted,
+                "published": self.published[table].num_rows,
+                "quarantined": extracted - self.published[table].num_rows,
+            }
+            for table, extracted in self.extracted_counts.items()
+        }
+
+
+def check_arrow_types(table: str, data: pa.Table, where: str | None = None) -> None:
+    """Raise ``ValidationFailed`` unless ``data`` has exactly the contract's columns and Arrow types."""
+    expected = schema.arrow_schema(table)
+    if data.schema.names != expected.names:
+        raise ValidationFailed(
+            "columns differ from the contract",
+            path=where,
+            record=table,
+            value=", ".join(data.schema.names),
+            hint=f"Expected {', '.join(expected.names)}",
+        )
+    for wanted in expected:
+        got = data.schema.field(wanted.name).type
+        if got != wanted.type:
+            raise ValidationFailed(
+                "wrong Arrow type",
+                path=where,
+                record=table,
+                field=wanted.name,
+                value=str(got),
+                hint=f"Expected {wanted.type}",
+            )
+
+
+def _schema_violations(table: str, data: pa.Table) -> list[Violation]:
+    """Lazy pandera validation of one table; failure cases become row violations."""
+    import pandas as pd
+    from pandera.errors import SchemaErrors
+
+    model = schema.TABLES[table]
+    try:
+        model.validate(data.to_pandas(types_mapper=pd.ArrowDtype), lazy=True)
+    except SchemaErrors as errors:
+        cases = errors.failure_cases
+    else:
+        return []
+    columns = model.to_schema().columns
+    grouped: dict[tuple[str, int], dict[str, object]] = defaultdict(dict)
+    for _, column, check, _, value, index in cases.itertuples(index=False, name=None):
+        if index is None or pd.isna(index):
+            raise ValidationFailed(
+                f"{check} failed for the whole column",
+                record=table,
+                field=column,
+                value=value_text(value),
+                hint="This is a bug in the builder; report it",
+            )
+        # a dataframe-wide check is reported once per column: keep one violation per check and row
+        grouped[(check, int(index))][column] = None if value is pd.NA or value is pd.NaT else value
+    found = []
+    for (check, row), cells in grouped.items():
+        name = check.split("(", 1)[0]
+        rule, problem = _PANDERA_RULES.get(name, (name, f"fails {check}"))
+        if "{}" in problem:
+            problem = problem.format(_statistic(columns, next(iter(cells)), name))
+        column = ",".join(cells)
+        value = (
+            "#".join(value_text(item) or "" for item in cells.values())
+            if len(cells) > 1
+            else (value_text(next(iter(cells.values()))))
+        )
+        found.append(Violation(rule, table, row, column, value, problem))
+    return _keep_first_of_duplicates(found)
+
+
+def _statistic(columns: dict, column: str, check_name: str) -> str:
+    """The parameter of a column check, e.g. the allowed values of ``isin``, as text."""
+    for check in columns[column].checks:
+        if check.name == check_name:
+            value = next(iter(check.statistics.values()))
+            return ", ".join(map(str, value)) if isinstance(value, list | tuple | set) else str(value)
+    return check_name
+
+
+def _keep_first_of_duplicates(violations: list[Violation]) -> list[Violation]:
+    """pandera reports every row of a duplicated key; the first one stays publishable."""
+    first: dict[tuple[str, str | None], int] = {}
+    for item in violations:
+        if item.rule == "unique_key":
+            key = (item.column, item.value)
+            first[key] = min(first.get(key, item.row), item.row)
+    return [
+        item
+        for item in violations
+        if item.rule != "unique_key" or first[(item.column, item.value)] != item.row
+    ]
+
+
+def check_tables(tables: dict[str, pa.Table]) -> list[Violation]:
+    """Every rule of the contract over the four tables: per-table pandera models, then cross-table rules."""
+    for table in schema.TABLES:
+        check_arrow_types(table, tables[table])
+    found: list[Violation] = []
+    for table in schema.TABLES:
+        found += _schema_violations(table, tables[table])
+    return found + check_relations(tables)
+
+
+def _row_keys(table: str, data: pa.Table, rows: list[int]) -> list[str]:
+    """The key of each row, e.g. ``3f2a…`` or ``3f2a…#2`` (event_id#person_order)."""
+    index = pa.array(rows, pa.int64())
+    parts = [pc.take(data.column(name), index).to_pylist() for name in KEY_COLUMNS[table]]
+    return ["#".join("" if part is None else str(part) for part in key) for key in zip(*parts, strict=True)]
+
+
+def _article_ids(tables: dict[str, pa.Table], table: str, rows: pa.Array) -> pa.Array:
+    """The article_id each row belongs to (even when that article is missing), or null if unknown."""
+    if table in ("articles", "events"):
+        return pc.take(tables[table].column("article_id"), rows)
+    return pc.take(tables["events"].column("article_id"), pc.take(parent_rows(tables, table), rows))
+
+
+def locate(
+    violations: list[Violation], tables: dict[str, pa.Table], source_files: dict[str, str]
+) -> list[dict[str, str | None]]:
+    """Violations as quarantine records (key and source file filled in), sorted deterministically."""
+    by_table: dict[str, list[Violation]] = defaultdict(list)
+    for item in violations:
+        by_table[item.table].append(item)
+    records = []
+    for table, items in by_table.items():
+        rows = [item.row for item in items]
+        keys = _row_keys(table, tables[table], rows)
+        ids = _article_ids(tables, table, pa.array(rows, pa.int64())).to_pylist()
+        for item, key, article_id in zip(items, keys, ids, strict=True):
+            records.append(
+                {
+                    "rule": item.rule,
+                    "table": table,
+                    "key": key,
+                    "column": item.column,
+                    "value": item.value,
+                    "source_file": source_files.get(article_id) if article_id else None,
+                    "problem": item.problem,
+                }
+            )
+    order = {table: position for position, table in enumerate(schema.TABLES)}
+    records.sort(key=lambda r: (order[r["table"]], r["key"], r["column"], r["rule"], r["value"] or ""))
+    return records
+
+
+def _parent_quarantined(tables: dict[str, pa.Table], keep: dict[str, np.ndarray]) -> list[Violation]:
+    """Mark children of quarantined parents (in dependency order) and return their violations."""
+    found = []
+    for child, (parent, column) in PARENTS.items():
+        published_keys = pc.filter(tables[parent].column(column), pa.array(keep[parent]))
+        keys = tables[child].column(column)
+        orphan = np.logical_not(
+            pc.is_in(keys, value_set=published_keys.combine_chunks()).to_numpy(zero_copy_only=False)
+        )
+        rows = np.flatnonzero(orphan & keep[child])
+        values = pc.take(keys, rows).to_pylist()
+        singular = parent[:-1]
+        found += [
+            Violation("parent_quarantined", child, int(row), column, value, f"its {singular} is quarantined")
+            for row, value in zip(rows, values, strict=True)
+        ]
+        keep[child][rows] = False
+    return found
 
 
 def validate_tables(tables: Tables) -> ValidationResult:
     """Validate the built tables; see the module docstring."""
-    raise NotImplementedError
+    data = tables.tables
+    violations = check_tables(data)
+    keep = {table: np.ones(data[table].num_rows, dtype=bool) for table in schema.TABLES}
+    for item in violations:
+        keep[item.table][item.row] = False
+    violations += _parent_quarantined(data, keep)
+    published = {table: data[table].filter(pa.array(keep[table])) for table in schema.TABLES}
+    published["articles"] = _recount_events(published["articles"], published["events"])
+    records = locate(violations, data, tables.source_files)
+    quarantine = pa.Table.from_pylist(
+        [{name: record[name] for name in QUARANTINE_COLUMNS} for record in records], schema=QUARANTINE_SCHEMA
+    )
+    return ValidationResult(
+        published=published,
+        quarantine=quarantine,
+        extracted_counts={table: data[table].num_rows for table in schema.TABLES},
+    )
+
+
+def _recount_events(articles: pa.Table, events: pa.Table) -> pa.Table:
+    """``n_events`` of each published article = its number of published events."""
+    counts = events.group_by("article_id").aggregate([("article_id", "count")])
+    where = pc.index_in(articles.column("article_id"), value_set=counts.column("article_id").combine_chunks())
+    n_events = pc.cast(pc.fill_null(pc.take(counts.column("article_id_count"), where), 0), pa.int16())
+    position = articles.schema.get_field_index("n_events")
+    return articles.set_column(position, articles.schema.field(position), n_events)
 
 
 @dataclass(frozen=True)
@@ -45,12 +257,78 @@ class FolderReport:
 
     folder: Path
     violations: tuple[dict, ...]
+    #: table → rows read
+    rows: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not self.violations
 
+    def to_dict(self) -> dict:
+        """A JSON-ready form (``builder validate --json``)."""
+        return {
+            "folder": str(self.folder),
+            "ok": self.ok,
+            "rows": dict(self.rows),
+            "violations": [dict(item) for item in self.violations],
+        }
+
+    def summary_lines(self) -> list[str]:
+        """One line per violation, then a one-line verdict."""
+        lines = [item["message"] for item in self.violations]
+        sizes = ", ".join(f"{table} {count}" for table, count in self.rows.items())
+        if self.ok:
+            lines.append(f"{self.folder}: valid ({sizes} rows)")
+        else:
+            lines.append(f"{self.folder}: {len(self.violations)} violations ({sizes} rows)")
+        return lines
+
+
+def violation_line(record: dict) -> str:
+    """``<source_file>: <table> <key>: <column>: <what is wrong> (got <value>)``."""
+    value = "null" if record["value"] is None else repr(_shorten(record["value"]))
+    line = f"{record['table']} {record['key']}: {record['column']}: {record['problem']} (got {value})"
+    return f"{record['source_file']}: {line}" if record.get("source_file") else line
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def read_build_tables(build_dir: Path) -> dict[str, pa.Table]:
+    """The four tables of a build folder (``<table>/*.parquet``), checked against the contract's types."""
+    import pyarrow.parquet as pq
+
+    if not build_dir.is_dir():
+        raise BuildFolderError(
+            "build folder not found", path=str(build_dir), hint=f"Run `builder build --out {build_dir}` first"
+        )
+    tables = {}
+    for table in schema.TABLES:
+        files = sorted((build_dir / table).glob("*.parquet"))
+        if not files:
+            raise BuildFolderError(
+                "no Parquet files for this table",
+                path=str(build_dir / table),
+                hint=f"Rebuild the folder with `builder build --out {build_dir}`",
+            )
+        parts = []
+        for file in files:
+            part = pq.read_table(file)
+            check_arrow_types(table, part, where=str(file))
+            parts.append(part.cast(schema.arrow_schema(table)))
+        tables[table] = pa.concat_tables(parts).combine_chunks()
+    return tables
+
 
 def validate_build(build_dir: Path) -> FolderReport:
     """Re-validate the Parquet tables of a build or release folder (``builder validate DIR``)."""
-    raise NotImplementedError
+    tables = read_build_tables(build_dir)
+    records = locate(check_tables(tables), tables, {})
+    for record in records:
+        record["message"] = violation_line(record)
+    return FolderReport(
+        folder=build_dir,
+        violations=tuple(records),
+        rows={table: data.num_rows for table, data in tables.items()},
+    )

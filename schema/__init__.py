@@ -9,6 +9,8 @@ from __future__ import annotations
 import pyarrow as pa
 from pandera.pandas import DataFrameModel
 
+# registers the custom checks (not_blank, no_blank_items) before the models name them
+import schema.checks  # noqa: F401  isort: skip
 from schema.articles import ArticlesSchema
 from schema.events import EventsSchema
 from schema.organizations import OrganizationsSchema

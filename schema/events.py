@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera.typing import Series
 
+import schema.checks  # noqa: F401  (registers not_blank, no_blank_items)
 from schema.types import HEX16, Int16, Int32, String, StringList
 from schema.types import Date as DateType
 from schema.vocab import EVENT_STATUSES, EVENT_TYPES
@@ -16,13 +17,15 @@ class EventsSchema(pa.DataFrameModel):
     event_id: Series[String] = pa.Field(
         unique=True,
         str_matches=HEX16,
-        description='First 16 hex characters of sha256(normalized name + "|" + start_date, or "" when unknown).',
+        description=(
+            'First 16 hex characters of sha256(normalized name + "|" + start_date, or "" when unknown).'
+        ),
     )
     article_id: Series[String] = pa.Field(
         str_matches=HEX16, description="The article that reports the event (foreign key to `articles`)."
     )
     name: Series[String] = pa.Field(
-        str_length={"min_value": 1},
+        not_blank=True,
         description="Full event name as reported, without news verbs such as 举办, 召开 or 开幕.",
     )
     event_type: Series[String] = pa.Field(
@@ -33,13 +36,17 @@ class EventsSchema(pa.DataFrameModel):
         description="`held` when reported as having taken place or under way, `upcoming` when announced.",
     )
     series: Series[String] = pa.Field(
-        nullable=True, description="The recurring series without the edition, e.g. `“一带一路”园区建设国际合作峰会`."
+        not_blank=True,
+        nullable=True,
+        description="The recurring series without the edition, e.g. `“一带一路”园区建设国际合作峰会`.",
     )
     edition: Series[Int16] = pa.Field(
         nullable=True, ge=1, description="Edition number within the series (第八届 → 8)."
     )
     parent_event: Series[String] = pa.Field(
-        nullable=True, description="The larger event this one is part of, e.g. the conference of a sub-forum."
+        not_blank=True,
+        nullable=True,
+        description="The larger event this one is part of, e.g. the conference of a sub-forum.",
     )
     start_date: Series[DateType] = pa.Field(
         nullable=True,
@@ -52,17 +59,26 @@ class EventsSchema(pa.DataFrameModel):
         nullable=True, description="Last day of the event; equals `start_date` for one-day events."
     )
     city: Series[String] = pa.Field(
-        nullable=True, description="City without the 市 suffix, e.g. `北京`; null for online events or when not stated."
+        not_blank=True,
+        nullable=True,
+        description="City without the 市 suffix, e.g. `北京`; null for online events or when not stated.",
     )
     country: Series[String] = pa.Field(
-        nullable=True, str_matches=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code of the country, e.g. `CN`."
+        nullable=True,
+        str_matches=r"^[A-Z]{2}$",
+        description="ISO 3166-1 alpha-2 code of the country, e.g. `CN`.",
     )
-    venue: Series[String] = pa.Field(nullable=True, description="Building or hall, when named.")
+    venue: Series[String] = pa.Field(
+        not_blank=True, nullable=True, description="Building or hall, when named."
+    )
     theme: Series[String] = pa.Field(
-        nullable=True, description="The stated theme (以“X”为主题 → `X`), without quotes."
+        not_blank=True, nullable=True, description="The stated theme (以“X”为主题 → `X`), without quotes."
     )
     topics: Series[StringList] = pa.Field(
-        description="Listed agenda topics (探讨A、B、C等议题 → [A, B, C]); an empty list when none are listed."
+        no_blank_items=True,
+        description=(
+            "Listed agenda topics (探讨A、B、C等议题 → [A, B, C]); an empty list when none are listed."
+        ),
     )
     attendance: Series[Int32] = pa.Field(
         nullable=True,
@@ -70,10 +86,10 @@ class EventsSchema(pa.DataFrameModel):
         description="Lower bound of the reported number of attendees (三百多人 → 300, 近800名 → 800).",
     )
     attendance_text: Series[String] = pa.Field(
-        nullable=True, description="The verbatim phrase the attendance number was read from."
+        not_blank=True, nullable=True, description="The verbatim phrase the attendance number was read from."
     )
     evidence: Series[String] = pa.Field(
-        str_length={"min_value": 1}, description="The sentence of the article text that names the event."
+        not_blank=True, description="The sentence of the article text that names the event."
     )
     evidence_start: Series[Int32] = pa.Field(
         ge=0, description="Offset of the evidence sentence in `articles.text` (Python string index)."

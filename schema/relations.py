@@ -1,0 +1,207 @@
+"""Cross-table rules of the contract (foreign keys, ``n_events``, evidence spans, dates) over Arrow tables.
+
+The per-table rules (types, nulls, patterns, vocabularies, blank strings, unique keys) live in the
+pandera models; the rules here need two tables at once. Each returns ``Violation`` records that
+name the rule, the table, the row (its index in that table), the column and the offending value.
+Lookups and comparisons are vectorized with ``pyarrow.compute``; only the evidence-span check
+slices strings in Python, because Arrow has no per-row substring kernel.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+#: rule id → what it requires, in the words of the contract
+RULES: dict[str, str] = {
+    "unique_key": "keys are unique: article_id, event_id, (event_id, person_order), (event_id, org_order)",
+    "foreign_key": "events.article_id names an article; participants/organizations.event_id an event",
+    "n_events": "articles.n_events equals the number of events of the article",
+    "evidence_span": "articles.text[evidence_start:evidence_end] == evidence",
+    "date_order": "end_date >= start_date",
+    "date_window": "event dates lie within two years before and one year after published_date",
+    "allowed_values": "categorical columns hold only the values listed in schema/vocab.py",
+    "not_blank": "no string (or list item) is empty or only white space; null is fine where nullable",
+    "parent_quarantined": "a row whose article or event is quarantined is quarantined with it",
+}
+
+#: table → columns whose values together identify a row
+KEY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "articles": ("article_id",),
+    "events": ("event_id",),
+    "participants": ("event_id", "person_order"),
+    "organizations": ("event_id", "org_order"),
+}
+
+#: child table → (parent table, foreign key column; the parent's key column has the same name)
+PARENTS: dict[str, tuple[str, str]] = {
+    "events": ("articles", "article_id"),
+    "participants": ("events", "event_id"),
+    "organizations": ("events", "event_id"),
+}
+
+#: the date window of an event around its article's published_date, in years
+YEARS_BEFORE, YEARS_AFTER = 2, 1
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule in one row: ``row`` indexes ``table``; ``value`` is the offending value as text."""
+
+    rule: str
+    table: str
+    row: int
+    column: str
+    value: str | None
+    problem: str
+
+
+def value_text(value: object) -> str | None:
+    """A cell value as the text stored in quarantine: ISO dates, JSON lists, ``None`` for null.
+
+    Example: ``value_text(datetime.date(2024, 12, 7)) == "2024-12-07"``
+    """
+    if isinstance(value, np.ndarray | pa.Scalar):
+        value = value.tolist() if isinstance(value, np.ndarray) else value.as_py()
+    if value is None:
+        return None
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return json.dumps(list(value), ensure_ascii=False, default=str)
+    return str(value)
+
+
+def parent_rows(tables: dict[str, pa.Table], child: str) -> pa.Array:
+    """For each row of ``child``, the row index of its parent (first match), or null when it has none."""
+    parent, column = PARENTS[child]
+    options = pc.SetLookupOptions(value_set=tables[parent].column(column).combine_chunks(), skip_nulls=True)
+    return pc.index_in(tables[child].column(column), options=options).combine_chunks()
+
+
+def article_rows(tables: dict[str, pa.Table], table: str) -> pa.Array:
+    """For each row of ``table``, the row index of its article, or null when it cannot be found."""
+    if table == "articles":
+        return pa.array(np.arange(tables["articles"].num_rows), pa.int32())
+    if table == "events":
+        return parent_rows(tables, "events")
+    event_rows = parent_rows(tables, table)
+    return pc.take(parent_rows(tables, "events"), event_rows)
+
+
+def _violations(
+    rule: str, table: str, rows: np.ndarray, column: str, values: list, problem: str | list[str]
+) -> list[Violation]:
+    problems = problem if isinstance(problem, list) else [problem] * len(values)
+    return [
+        Violation(rule, table, int(row), column, value_text(value), text)
+        for row, value, text in zip(rows, values, problems, strict=True)
+    ]
+
+
+def _true_rows(mask: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Row indices where a boolean array is true (null counts as false)."""
+    return np.flatnonzero(pc.fill_null(mask, False).to_numpy(zero_copy_only=False))
+
+
+def check_foreign_keys(tables: dict[str, pa.Table]) -> list[Violation]:
+    """``foreign_key``: every child row points to an existing parent row."""
+    found: list[Violation] = []
+    for child, (parent, column) in PARENTS.items():
+        keys = tables[child].column(column)
+        missing = _true_rows(pc.and_(pc.is_null(parent_rows(tables, child)), pc.is_valid(keys)))
+        values = pc.take(keys, missing).to_pylist()
+        found += _violations("foreign_key", child, missing, column, values, f"no such {parent[:-1]}")
+    return found
+
+
+def check_n_events(tables: dict[str, pa.Table]) -> list[Violation]:
+    """``n_events``: each article's ``n_events`` equals its number of rows in ``events``."""
+    articles = tables["articles"]
+    counts = tables["events"].group_by("article_id").aggregate([("article_id", "count")])
+    options = pc.SetLookupOptions(value_set=counts.column("article_id").combine_chunks(), skip_nulls=True)
+    where = pc.index_in(articles.column("article_id"), options=options)
+    actual = pc.fill_null(pc.take(counts.column("article_id_count"), where), 0)
+    rows = _true_rows(pc.not_equal(pc.cast(articles.column("n_events"), pa.int64()), actual))
+    expected = pc.take(actual, rows).to_pylist()
+    values = pc.take(articles.column("n_events"), rows).to_pylist()
+    problems = [f"differs from the {count} rows in events" for count in expected]
+    return _violations("n_events", "articles", rows, "n_events", values, problems)
+
+
+def check_evidence_spans(tables: dict[str, pa.Table]) -> list[Violation]:
+    """``evidence_span``: ``articles.text[evidence_start:evidence_end] == evidence`` in every child table."""
+    texts = tables["articles"].column("text").to_pylist()
+    found: list[Violation] = []
+    for table in PARENTS:
+        data = tables[table]
+        article_of = article_rows(tables, table).to_pylist()
+        columns = (data.column(name).to_pylist() for name in ("evidence", "evidence_start", "evidence_end"))
+        for row, (article, evidence, start, end) in enumerate(zip(article_of, *columns, strict=True)):
+            if article is None or evidence is None or start is None or end is None:
+                continue  # reported as foreign_key or not_null
+            span = texts[article][start:end] if 0 <= start <= end else None
+            if span != evidence:
+                problem = (
+                    f"is not articles.text[{start}:{end}]"
+                    + (f" (that span reads {_short(span)!r})" if span is not None else " (invalid span)")
+                )
+                found.append(Violation("evidence_span", table, row, "evidence", evidence, problem))
+    return found
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def shift_years(day: dt.date, years: int) -> dt.date:
+    """The same calendar day ``years`` later (or earlier); 29 February becomes the 28th.
+
+    Example: ``shift_years(date(2024, 2, 29), -2) == date(2022, 2, 28)``
+    """
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def check_dates(tables: dict[str, pa.Table]) -> list[Violation]:
+    """``date_order`` (end_date >= start_date) and ``date_window`` (dates near published_date)."""
+    events = tables["events"]
+    start, end = events.column("start_date"), events.column("end_date")
+    found: list[Violation] = []
+    rows = _true_rows(pc.less(end, start))
+    starts = pc.take(start, rows).to_pylist()
+    problems = [f"before start_date {day.isoformat()}" for day in starts]
+    found += _violations("date_order", "events", rows, "end_date", pc.take(end, rows).to_pylist(), problems)
+
+    published = pc.take(tables["articles"].column("published_date"), article_rows(tables, "events"))
+    distinct = pc.unique(published.drop_null())
+    lookup = pc.index_in(published, value_set=distinct)
+    days = distinct.to_pylist()
+    lower = pc.take(pa.array([shift_years(day, -YEARS_BEFORE) for day in days], pa.date32()), lookup)
+    upper = pc.take(pa.array([shift_years(day, YEARS_AFTER) for day in days], pa.date32()), lookup)
+    for column, dates in (("start_date", start), ("end_date", end)):
+        rows = _true_rows(pc.or_(pc.less(dates, lower), pc.greater(dates, upper)))
+        problems = [
+            f"outside {YEARS_BEFORE} years before to {YEARS_AFTER} year after published_date {day}"
+            for day in pc.take(published, rows).to_pylist()
+        ]
+        values = pc.take(dates, rows).to_pylist()
+        found += _violations("date_window", "events", rows, column, values, problems)
+    return found
+
+
+def check_relations(tables: dict[str, pa.Table]) -> list[Violation]:
+    """Every cross-table rule over the four contract tables."""
+    return [
+        *check_foreign_keys(tables),
+        *check_n_events(tables),
+        *check_evidence_spans(tables),
+        *check_dates(tables),
+    ]
