@@ -118,3 +118,46 @@ def validate(
             typer.echo(line)
     if not report.ok:
         raise typer.Exit(1)
+
+
+@app.command()
+def evaluate(
+    build: Annotated[
+        Path,
+        typer.Option("--build", help="Score this build or release (default: build).", show_default=False),
+    ] = Path("build"),
+    gold: Annotated[
+        Path,
+        typer.Option("--gold", help="Folder of gold *.json files (default: data/gold).", show_default=False),
+    ] = Path("data/gold"),
+    raw: Annotated[
+        Path | None,
+        typer.Option(
+            "--raw",
+            help="Build these raw articles into a temporary folder and score that instead of --build, "
+            "e.g. ../shared/corpus/dev-web/articles.",
+            show_default=False,
+        ),
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", help="Add one line per gold article.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Score extracted events, participants and organizations against gold annotations.
+
+    Reads the Parquet tables of --build (or builds --raw into a temporary folder that is deleted
+    afterwards) and the gold files of --gold; writes nothing.
+
+    Example: builder evaluate --build build --gold data/gold --verbose
+    """
+    from builder.evaluate import evaluate as run_evaluate
+    from builder.evaluate import evaluate_raw
+
+    try:
+        report = evaluate_raw(raw, gold) if raw is not None else run_evaluate(build, gold)
+    except BuilderError as error:
+        _fail(error)
+    if as_json:
+        _print_json(report.to_dict())
+        return
+    for line in report.summary_lines(verbose=verbose):
+        typer.echo(line)

@@ -70,3 +70,7 @@ class ChecksumMismatch(ReleaseError):
 
 class PublishError(BuilderError):
     """A release cannot be published to the Hugging Face Hub."""
+
+
+class EvaluationError(BuilderError):
+    """Gold annotations cannot be read or do not fit the gold format."""
