@@ -239,3 +239,49 @@ def write_build(folder: Path, rows: dict[str, list[dict]], *, single_files: bool
 def variant(rows: dict[str, list[dict]]) -> dict[str, list[dict]]:
     """A deep copy of prediction rows, to change for one test."""
     return copy.deepcopy(rows)
+
+
+def rows_from_gold(gold: dict[str, dict]) -> dict[str, list[dict]]:
+    """Rows of the four tables that say what any gold set says; each article's text is the lines naming
+    its events, people and organizations, so every evidence span is exact."""
+    rows: dict[str, list[dict]] = {table: [] for table in schema.TABLES}
+    for item in gold.values():
+        names = [name for event in item["events"] for name in item_names(event)]
+        text = "\n\n".join(dict.fromkeys(names)) or "无活动。"
+        url = item["url"]
+        article_id = hashlib.sha256(canonical_url(url).encode()).hexdigest()[:16]
+        rows["articles"].append(
+            {
+                "article_id": article_id, "url": url, "canonical_url": canonical_url(url),
+                "title": item["file"], "source": "test", "published_date": dt.date(2024, 12, 10),
+                "fetched_at": None, "language": "zh", "text": text, "n_events": len(item["events"]),
+                "raw_sha256": "0" * 64,
+            }
+        )  # fmt: skip
+        for number, event in enumerate(item["events"]):
+            row = {**event_row(article_id, text, event), **span(text, event["name"])}
+            row["event_id"] = hashlib.sha256(f"{article_id}{number}".encode()).hexdigest()[:16]
+            rows["events"].append(row)
+            for order, person in enumerate(event["participants"], start=1):
+                person = {
+                    "name_latin": None,
+                    "affiliation": None,
+                    "position": None,
+                    "talk_title": None,
+                    **person,
+                }
+                rows["participants"].append({**person_row(row["event_id"], order, text, person),
+                                             **span(text, person["name"])})  # fmt: skip
+            for order, organization in enumerate(event["organizations"], start=1):
+                rows["organizations"].append({**org_row(row["event_id"], order, text, organization),
+                                              **span(text, organization["name"])})  # fmt: skip
+    return rows
+
+
+def item_names(event: dict) -> list[str]:
+    """The event's name, then its people's and organizations' names."""
+    return [
+        event["name"],
+        *(p["name"] for p in event["participants"]),
+        *(o["name"] for o in event["organizations"]),
+    ]
