@@ -7,6 +7,7 @@ file; rows that depend on it (an event's participants and organizations) follow 
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -321,10 +322,31 @@ def read_build_tables(build_dir: Path) -> dict[str, pa.Table]:
     return tables
 
 
+def source_files_from_manifest(build_dir: Path, articles: pa.Table) -> dict[str, str]:
+    """article_id → raw file, matching ``raw_sha256`` with the manifest's input hashes (empty without one).
+
+    A missing or unreadable manifest only costs the file names in the report; ``builder verify``
+    is the command that checks the manifest itself.
+    """
+    try:
+        manifest = json.loads((build_dir / "manifest.json").read_text(encoding="utf-8"))
+        inputs = manifest["inputs"]
+        skipped = {item["file"] for key in ("duplicates", "rejected") for item in manifest["accounting"][key]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    by_hash: dict[str, str] = {}
+    for path, digest in sorted(inputs.items(), key=lambda item: (item[0] in skipped, item[0])):
+        by_hash.setdefault(digest, path)
+    ids = articles.column("article_id").to_pylist()
+    hashes = articles.column("raw_sha256").to_pylist()
+    return {aid: by_hash[digest] for aid, digest in zip(ids, hashes, strict=True) if digest in by_hash}
+
+
 def validate_build(build_dir: Path) -> FolderReport:
     """Re-validate the Parquet tables of a build or release folder (``builder validate DIR``)."""
     tables = read_build_tables(build_dir)
-    records = locate(check_tables(tables), tables, {})
+    source_files = source_files_from_manifest(build_dir, tables["articles"])
+    records = locate(check_tables(tables), tables, source_files)
     for record in records:
         record["message"] = violation_line(record)
     return FolderReport(

@@ -3,84 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
 import schema
-from builder.articles import read_articles
 from builder.errors import ValidationFailed
-from builder.extract.text import sentence_at
-from builder.models import Article, Event, Evidence, Extraction, Organization, Participant
+from builder.models import Article, Evidence, Extraction, Participant
 from builder.tables import Tables, build_tables, event_id_for
 from builder.validate import QUARANTINE_COLUMNS, validate_tables
-
-RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
-SEED_FILE = "cnis-2024-12-10-seed.md"
-FORUM = "第八届“一带一路”园区建设国际合作峰会网络安全国际合作专题论坛"
+from tests.validation_data import FORUM, SEED_FILE, forum, real_articles, seed_of, sentence, validated
 
 
 @pytest.fixture(scope="module")
 def articles() -> list[Article]:
-    return [item for item in read_articles(RAW) if isinstance(item, Article)]
+    return real_articles()[0]
 
 
 @pytest.fixture(scope="module")
 def seed(articles: list[Article]) -> Article:
-    return next(article for article in articles if article.source_file == SEED_FILE)
+    return seed_of(articles)
 
 
-def sentence(article: Article, needle: str) -> Evidence:
-    """The real sentence of the article that contains ``needle``."""
-    return sentence_at(article.text, article.text.index(needle))
-
-
-def forum(seed: Article, **changes: object) -> Event:
-    """The seed's forum as the extractor should read it, with two people and two organizations."""
-    values: dict = {
-        "name": FORUM,
-        "event_type": "forum",
-        "status": "held",
-        "evidence": sentence(seed, "12月7日，第八届"),
-        "series": "“一带一路”园区建设国际合作峰会",
-        "edition": 8,
-        "start_date": dt.date(2024, 12, 7),
-        "end_date": dt.date(2024, 12, 7),
-        "city": "北京",
-        "country": "CN",
-        "theme": "网络安全国际合作",
-        "topics": ("网络安全的基本制度建设", "国际标准化发展"),
-        "participants": (
-            Participant(
-                "吴昀国",
-                "speaker",
-                sentence(seed, "吴昀国在开幕致辞"),
-                affiliation="《中国企业报》集团",
-                position="社长、总裁",
-            ),
-            Participant(
-                "吴世忠",
-                "speaker",
-                sentence(seed, "吴世忠的发言"),
-                affiliation="中国工程院",
-                position="院士",
-                talk_title="共建“一带一路”网络空间命运共同体",
-            ),
-        ),
-        "organizations": (
-            Organization("《中国企业报》集团", "organizer", sentence(seed, "12月7日，第八届")),
-            Organization("中国对外经济贸易会计学会", "supporter", sentence(seed, "12月7日，第八届")),
-        ),
-    }
-    values.update(changes)
-    return Event(**values)
-
-
-def validate(articles: list[Article], seed: Article, *events: Event):
-    extraction = Extraction(seed.article_id, "test", "1", tuple(events))
-    return validate_tables(build_tables(articles, [extraction]))
+validate = validated
 
 
 def quarantined(result) -> list[tuple[str, str, str, str]]:
