@@ -1,0 +1,127 @@
+"""Stage 1, disk half: find the raw inputs and read each one safely (or say why not).
+
+An input is every entry whose name ends in ``.md`` below the raw folder: regular files, but also
+folders, symbolic links, FIFOs and names that are not valid text, so that each can be reported
+instead of silently skipped. Only regular files inside the raw folder are ever read.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import unicodedata
+from pathlib import Path
+
+from builder.errors import ArticleError, BuilderError
+
+#: Unicode categories that may not appear in a reported file name: controls (a line break would
+#: split the one-line report) and surrogates (bytes that are not UTF-8, unprintable)
+_BAD_NAME_CATEGORIES = ("Cc", "Cs")
+
+
+def discover(raw_dir: Path) -> list[Path]:
+    """Every entry named ``*.md`` below ``raw_dir``, sorted by relative path; linked folders are not entered.
+
+    Raises ``BuilderError`` when ``raw_dir`` is not a folder or a folder below it cannot be listed.
+    """
+    if not raw_dir.is_dir():
+        raise BuilderError(
+            "not a folder", path=str(raw_dir), field="raw", hint="Pass the folder of raw articles with --raw"
+        )
+
+    def unreadable(error: OSError) -> None:
+        raise BuilderError(
+            f"cannot list this folder: {error.strerror}", path=str(error.filename), field="raw",
+            hint="Fix its permissions or move it out of the raw folder",
+        )
+
+    found: list[Path] = []
+    for folder, folders, files in os.walk(raw_dir, onerror=unreadable, followlinks=False):
+        found.extend(Path(folder, name) for name in (*folders, *files) if name.endswith(".md"))
+    return sorted(found, key=lambda path: path.relative_to(raw_dir).as_posix())
+
+
+def display_name(name: str) -> str:
+    """A file name with control characters and undecodable bytes escaped, safe on one line.
+
+    Example: ``"a\\nb.md"`` → ``"a\\\\nb.md"``
+    """
+    return "".join(
+        char.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(char) in _BAD_NAME_CATEGORIES
+        else char
+        for char in name
+    )
+
+
+def open_input(path: Path, raw_dir: Path, max_bytes: int) -> tuple[str, bytes]:
+    """Read one input's bytes, returning ``(source_file, bytes)``.
+
+    Raises ``ArticleError`` (its ``path`` is the printable ``source_file``) when the name holds
+    control characters or undecodable bytes, the entry is a folder, FIFO or broken link, a link
+    leads outside ``raw_dir``, the file is over ``max_bytes``, or reading fails.
+    """
+    relative = path.relative_to(raw_dir).as_posix()
+    source_file = display_name(relative)
+    if source_file != relative:
+        bad = next(char for char in relative if unicodedata.category(char) in _BAD_NAME_CATEGORIES)
+        what = "bytes that are not UTF-8" if unicodedata.category(bad) == "Cs" else "a control character"
+        raise ArticleError(
+            f"contains {what}", path=source_file, field="file name",
+            value=bad, hint="Rename the file",
+        )
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            raise ArticleError(
+                "a broken or looping symbolic link", path=source_file, field="file type",
+                hint="Remove the link or copy the article into the raw folder",
+            ) from None
+        if not target.is_relative_to(raw_dir.resolve()):
+            raise ArticleError(
+                "a symbolic link to a file outside the raw folder, not read", path=source_file,
+                field="file type", value=str(target), hint="Copy the article into the raw folder instead",
+            )
+    try:
+        info = path.stat()
+    except OSError as error:
+        raise ArticleError(
+            f"cannot be read: {error.strerror}", path=source_file, field="file type", hint="Check the file"
+        ) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ArticleError(
+            "a folder, not a file", path=source_file, field="file type",
+            hint="Rename the folder so its name does not end in .md",
+        )
+    if not stat.S_ISREG(info.st_mode):
+        raise ArticleError(
+            "not a regular file", path=source_file, field="file type", value=_kind(info.st_mode),
+            hint="Remove it from the raw folder",
+        )
+    if info.st_size > max_bytes:
+        raise ArticleError(
+            f"over the {max_bytes}-byte limit", path=source_file, field="size", value=info.st_size,
+            hint="Raise --max-bytes or remove the file",
+        )
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except OSError as error:
+        raise ArticleError(
+            f"cannot be read: {error.strerror}", path=source_file, field="file type", hint="Check the file"
+        ) from None
+    if len(raw) > max_bytes:  # the file grew after stat
+        raise ArticleError(
+            f"over the {max_bytes}-byte limit", path=source_file, field="size", value=len(raw),
+            hint="Raise --max-bytes or remove the file",
+        )
+    return source_file, raw
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "fifo"), (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "character device"),
+                       (stat.S_ISBLK, "block device")):
+        if test(mode):
+            return name
+    return "special file"
