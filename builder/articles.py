@@ -17,10 +17,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import yaml
-
 from builder.clean import CleanText, clean_body, strip_invisible
 from builder.errors import ArticleError
+from builder.frontmatter import decode_raw, shown, split_front_matter
 from builder.models import Article, DuplicateFile, RejectedFile
 from builder.sources import discover, open_input
 
@@ -47,8 +46,6 @@ DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
 #: an article may carry the next day's date relative to its UTC fetch time (UTC+8 publishers)
 FETCH_SLACK = timedelta(days=1)
-#: longest value quoted in an error line
-_MAX_SHOWN = 60
 
 
 def canonical_url(url: str) -> str:
@@ -69,152 +66,6 @@ def canonical_url(url: str) -> str:
 def article_id_for(canonical: str) -> str:
     """First 16 hex characters of sha256 of the canonical URL."""
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
-
-
-def shown(value: object) -> str:
-    """A value cut to a readable length for an error line (``repr`` keeps it on one line)."""
-    text = str(value)
-    return text if len(text) <= _MAX_SHOWN else text[:_MAX_SHOWN] + "…"
-
-
-def decode_raw(raw: bytes, source_file: str) -> str:
-    """Decode raw bytes as UTF-8 (BOM allowed) or UTF-16 with a BOM, else GB18030; normalize line ends.
-
-    Raises ``ArticleError`` for binary content that is none of these.
-    """
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text = raw.decode("utf-16")
-        except UnicodeDecodeError:
-            text = None
-        if text is not None:
-            return text.replace("\r\n", "\n").replace("\r", "\n")
-    if b"\x00" in raw[:8192]:
-        raise ArticleError(
-            "binary data, not Markdown text", path=source_file, field="content",
-            hint="Remove the file from the raw folder",
-        )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = raw.decode("gb18030")
-        except UnicodeDecodeError as error:
-            raise ArticleError(
-                f"not UTF-8 or GB18030 text (bad byte at offset {error.start})",
-                path=source_file, field="encoding", hint="Re-save the file as UTF-8",
-            ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-class _FrontMatterLoader(yaml.SafeLoader):
-    """A safe loader that refuses duplicated keys and reads every plain scalar as text.
-
-    Implicit typing is off (except null) so that ``title: yes`` stays ``"yes"``, ``title: 2024``
-    stays ``"2024"`` and ``date: 2024-02-30`` reaches our date check instead of crashing PyYAML.
-    """
-
-    yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag == "tag:yaml.org,2002:null"]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-
-
-def _construct_unique_mapping(loader: _FrontMatterLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    keys: set[object] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        try:
-            duplicated = key in keys
-        except TypeError:
-            raise yaml.constructor.ConstructorError(
-                None, None, "found a key that is not text", key_node.start_mark
-            ) from None
-        if duplicated:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicated key {key!r}", key_node.start_mark
-            )
-        keys.add(key)
-    return loader.construct_mapping(node, deep=deep)
-
-
-class _FastFrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """The same loader on libyaml's C parser when available: about 10x faster on front matter."""
-
-    yaml_implicit_resolvers = _FrontMatterLoader.yaml_implicit_resolvers
-
-
-for _loader in (_FrontMatterLoader, _FastFrontMatterLoader):
-    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_unique_mapping)
-
-
-def _load_yaml(header: str) -> object:
-    """Load front matter with the fast loader; on an error re-read it with the pure-Python one.
-
-    The pure-Python parser's messages are the ones users see, whichever parser found the error.
-    """
-    try:
-        return yaml.load(header, Loader=_FastFrontMatterLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError:
-        return yaml.load(header, Loader=_FrontMatterLoader)  # noqa: S506 - a SafeLoader subclass
-
-_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
-
-
-def load_front_matter(header: str, source_file: str) -> dict:
-    """Load the YAML between the ``---`` lines with the safe, duplicate-refusing loader."""
-    try:
-        meta = _load_yaml(header)
-    except yaml.YAMLError as error:
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        mark = getattr(error, "problem_mark", None)
-        where = f" on line {mark.line + 2}" if mark is not None else ""
-        raise ArticleError(
-            f"not valid YAML{where}: {shown(problem)}", path=source_file, field="front matter",
-            hint="Fix the YAML between the '---' lines",
-        ) from None
-    except (ValueError, TypeError, OverflowError) as error:  # explicit tags such as !!timestamp 2024-02-30
-        raise ArticleError(
-            f"a tagged value cannot be built: {shown(error)}", path=source_file, field="front matter",
-            hint="Remove the '!!' tag",
-        ) from None
-    except RecursionError:
-        raise ArticleError(
-            "nested too deeply", path=source_file, field="front matter",
-            hint="Write front matter as flat 'key: value' lines",
-        ) from None
-    if meta is None:
-        raise ArticleError(
-            "empty", path=source_file, field="front matter",
-            hint="Add url, title and date to the front matter",
-        )
-    if not isinstance(meta, dict):
-        raise ArticleError(
-            f"a {type(meta).__name__}, not a mapping", path=source_file, field="front matter",
-            hint="Write front matter as 'key: value' lines",
-        )
-    return meta
-
-
-def split_front_matter(text: str, source_file: str) -> tuple[dict, str]:
-    """Split ``---``-delimited YAML front matter from the Markdown body.
-
-    Example: ``"---\\ntitle: T\\n---\\nbody"`` → ``({"title": "T"}, "body")``
-    """
-    opening = _FENCE.match(text)
-    if opening is None:
-        raise ArticleError(
-            "missing (the file must start with a '---' line)", path=source_file, field="front matter",
-            hint="Add front matter with url, title and date",
-        )
-    closing = _FENCE.search(text, opening.end() + 1)
-    if closing is None:
-        raise ArticleError(
-            "not closed by a '---' line", path=source_file, field="front matter",
-            hint="Close the front matter with a '---' line",
-        )
-    header, body = text[opening.end() + 1 : closing.start()], text[closing.end() + 1 :]
-    return load_front_matter(header, source_file), body
 
 
 def _text_field(meta: dict, key: str, source_file: str, *, required: bool) -> str | None:
