@@ -7,6 +7,7 @@ Heavy libraries (pandas, pandera, datasets) are imported inside the commands so 
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -160,4 +161,175 @@ def evaluate(
         _print_json(report.to_dict())
         return
     for line in report.summary_lines(verbose=verbose):
+        typer.echo(line)
+
+
+class BumpLevel(StrEnum):
+    """Semver levels a release may bump (``builder release --bump``)."""
+
+    patch = "patch"
+    minor = "minor"
+    major = "major"
+
+
+ReleasesOption = Annotated[
+    Path,
+    typer.Option("--releases", help="Folder of releases (default: data/releases).", show_default=False),
+]
+
+
+@app.command()
+def release(
+    bump: Annotated[
+        BumpLevel | None,
+        typer.Option(
+            "--bump", help="Bump level, e.g. minor (default: computed from the changes).", show_default=False
+        ),
+    ] = None,
+    build_dir: Annotated[
+        Path, typer.Option("--build", help="Build folder to release (default: build).", show_default=False)
+    ] = Path("build"),
+    releases: ReleasesOption = Path("data/releases"),
+    raw: RawOption = Path("data/raw"),
+    version: Annotated[
+        str | None,
+        typer.Option(
+            "--version", "-v", help="Exact version, e.g. 1.2.0 (default: computed).", show_default=False
+        ),
+    ] = None,
+    notes: Annotated[
+        str | None,
+        typer.Option("--notes", help="Release notes for the changelog, e.g. 'Adds 2024 articles.'"),
+    ] = None,
+    root: Annotated[
+        Path | None,
+        typer.Option(
+            "--root",
+            help="Repository root whose dataset_card.md names the release (default: above data/releases).",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Promote a validated build into an immutable release folder X.Y.Z.
+
+    Reads --build, checks it (verify, validate, inputs unchanged in --raw) and writes
+    --releases/X.Y.Z, LATEST, CHANGELOG.md and the root dataset_card.md. The version bump is
+    computed from the changes since the previous release; a smaller --bump is refused.
+
+    Example: builder release --notes "Adds 12 articles from 2025."
+    """
+    from builder.pipeline import release_build
+
+    try:
+        report = release_build(
+            build_dir,
+            releases,
+            raw_dir=raw,
+            root=root,
+            level=bump.value if bump else None,
+            version=version,
+            notes=notes,
+        )
+    except BuilderError as error:
+        _fail(error)
+    if as_json:
+        _print_json(report.to_dict())
+        return
+    for line in report.summary_lines():
+        typer.echo(line)
+
+
+@app.command()
+def diff(
+    old: Annotated[str, typer.Argument(help="Older release version or folder, e.g. 1.0.0.")],
+    new: Annotated[str, typer.Argument(help="Newer release version or folder, e.g. build.")],
+    releases: ReleasesOption = Path("data/releases"),
+    as_json: JsonOption = False,
+) -> None:
+    """Show the records added, removed and changed between two releases or build folders.
+
+    Reads both folders' Parquet tables and manifests and writes nothing; changed records list
+    each field's old and new value, and the bump the changes require.
+
+    Example: builder diff 1.0.0 build
+    """
+    from builder.release import diff as diff_releases
+
+    try:
+        report = diff_releases(old, new, releases_dir=releases)
+    except BuilderError as error:
+        _fail(error)
+    if as_json:
+        _print_json(report.to_dict())
+        return
+    for line in report.summary_lines():
+        typer.echo(line)
+
+
+@app.command()
+def verify(
+    target: Annotated[
+        str | None, typer.Argument(help="Release version (1.0.0) or folder (build).", show_default=False)
+    ] = None,
+    all_releases: Annotated[bool, typer.Option("--all", help="Verify every release.")] = False,
+    releases: ReleasesOption = Path("data/releases"),
+    as_json: JsonOption = False,
+) -> None:
+    """Check every file of a release or build against its manifest.
+
+    Recomputes sha256, size, row count and Arrow schema of each file and exits 1 naming every
+    file that differs. Writes nothing.
+
+    Example: builder verify --all
+    """
+    from builder.release import verify as verify_releases
+
+    try:
+        report = verify_releases(target, releases_dir=releases, all_releases=all_releases)
+    except BuilderError as error:
+        _fail(error)
+    if as_json:
+        _print_json(report.to_dict())
+    else:
+        for line in report.summary_lines():
+            typer.echo(line)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def publish(
+    repo_id: Annotated[
+        str, typer.Option("--repo-id", help="Hub dataset repository, e.g. my-org/cyber-events.")
+    ],
+    version: Annotated[
+        str | None,
+        typer.Option(
+            "--version", "-v", help="Release to upload, e.g. 1.0.0 (default: LATEST).", show_default=False
+        ),
+    ] = None,
+    releases: ReleasesOption = Path("data/releases"),
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check and list what would be uploaded.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Upload one release to the Hugging Face Hub and tag it with its version.
+
+    Reads --releases/VERSION, verifies it and checks its card offline before uploading; the
+    token comes from HF_TOKEN or `hf auth login` and is never printed.
+
+    Example: builder publish --repo-id my-org/cyber-events --dry-run
+    """
+    from builder.release import publish as publish_release
+
+    try:
+        plan = publish_release(repo_id, releases_dir=releases, version=version, dry_run=dry_run)
+    except BuilderError as error:
+        _fail(error)
+    if as_json:
+        _print_json(plan.to_dict())
+        return
+    for line in plan.summary_lines():
         typer.echo(line)

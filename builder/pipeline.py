@@ -107,3 +107,35 @@ def build(
         counts=result.counts(),
         manifest=manifest,
     )
+
+
+def release_build(
+    build_dir: Path,
+    releases_dir: Path,
+    *,
+    raw_dir: Path,
+    root: Path | None = None,
+    level: str | None = None,
+    version: str | None = None,
+    notes: str | None = None,
+) -> release.ReleaseReport:
+    """Promote a checked build into ``releases_dir/X.Y.Z`` with its card ("Changes since X" included).
+
+    Then LATEST, CHANGELOG.md and, when the releases live in ``<root>/data/releases`` (or ``root``
+    is given), the root ``dataset_card.md`` and ``.huggingface.yaml`` name the new release.
+    """
+    root = root if root is not None else release.default_root(releases_dir)
+    return release.make_release(
+        build_dir,
+        releases_dir,
+        raw_dir=raw_dir,
+        write_card=lambda folder, manifest, changes: card.write_card(folder, manifest, changes=changes),
+        write_root_card=(
+            (lambda folder, manifest: card.write_root_card(folder, manifest, root))
+            if root is not None
+            else None
+        ),
+        level=level,
+        version=version,
+        notes=notes,
+    )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -13,86 +12,22 @@ import pyarrow.parquet as pq
 import pytest
 
 import schema
-from builder.articles import discover, read_articles
-from builder.errors import BuildFolderError
-from builder.models import Article, Event, Evidence, Extraction, Organization, Participant
-from builder.release import TABLE_KEYS, fingerprint, read_manifest, seal, staged_folder, write_build
-from builder.release.folders import clean_leftovers
-from builder.release.manifest import QUARANTINE_FILE, quarantine_schema, sha256_file
-from builder.tables import build_tables
-from builder.validate import ValidationResult
-
-RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
-
-
-def _event_for(article: Article) -> Extraction:
-    """A real-shaped extraction: the article's first sentence as the evidence of one event."""
-    sentence = article.text.split("。")[0] + "。"
-    start = article.text.index(sentence)
-    evidence = Evidence(sentence, start, start + len(sentence))
-    event = Event(
-        name=article.title,
-        event_type="forum",
-        status="held",
-        evidence=evidence,
-        start_date=article.published_date,
-        end_date=article.published_date,
-        topics=("数据安全",),
-        participants=(Participant(name="吴世忠", role="speaker", evidence=evidence),),
-        organizations=(Organization(name="中国工程院", role="organizer", evidence=evidence),),
-    )
-    return Extraction(article.article_id, "rules", "test", events=(event,))
-
-
-def _result(raw_dir: Path, *, with_events: bool = True) -> tuple[ValidationResult, list]:
-    items = list(read_articles(raw_dir))
-    articles = [item for item in items if isinstance(item, Article)]
-    others = [item for item in items if not isinstance(item, Article)]
-    extractions = [_event_for(article) for article in articles] if with_events else []
-    tables = build_tables(articles, extractions).tables
-    quarantine = pa.Table.from_pylist(
-        [
-            {
-                "rule": "evidence_span",
-                "table": "events",
-                "key": "0" * 16,
-                "column": "evidence_start",
-                "value": "-1",
-                "source_file": "x.md",
-            }
-        ],
-        schema=quarantine_schema(),
-    )
-    counts = {name: table.num_rows for name, table in tables.items()}
-    return ValidationResult(published=tables, quarantine=quarantine, extracted_counts=counts), others
+from builder.articles import discover
+from builder.errors import BuildFolderError, ReleaseError
+from builder.release import TABLE_KEYS, fingerprint, read_manifest, staged_folder, write_build
+from builder.release.folders import clean_leftovers, release_lock
+from builder.release.manifest import QUARANTINE_FILE, sha256_file, type_name
+from builder.release.versions import bump, latest_version, level_of, parse_version, release_versions
+from tests.release_helpers import copy_raw, validation_result, write_test_build
 
 
 @pytest.fixture()
 def raw_dir(tmp_path: Path) -> Path:
-    target = tmp_path / "raw"
-    shutil.copytree(RAW, target)
-    return target
-
-
-def _write(raw_dir: Path, folder: Path) -> dict:
-    result, others = _result(raw_dir)
-    with staged_folder(folder) as staging:
-        manifest = write_build(
-            staging,
-            result,
-            raw_dir=raw_dir,
-            input_files=discover(raw_dir),
-            rejected=[item for item in others if hasattr(item, "field")],
-            duplicates=[item for item in others if hasattr(item, "kept_file")],
-            extractor=("rules", "test"),
-        )
-        (staging / "README.md").write_text("card\n", encoding="utf-8")
-        manifest = seal(staging, manifest)
-    return manifest
+    return copy_raw(tmp_path)
 
 
 def test_write_build_layout_and_manifest(raw_dir: Path, tmp_path: Path) -> None:
-    manifest = _write(raw_dir, tmp_path / "build")
+    manifest = write_test_build(raw_dir, tmp_path / "build")
     build = tmp_path / "build"
     assert sorted(path.relative_to(build).as_posix() for path in build.rglob("*") if path.is_file()) == [
         "README.md",
@@ -129,15 +64,15 @@ def test_write_build_layout_and_manifest(raw_dir: Path, tmp_path: Path) -> None:
 
 
 def test_write_build_rows_sorted_by_key(raw_dir: Path, tmp_path: Path) -> None:
-    _write(raw_dir, tmp_path / "build")
+    write_test_build(raw_dir, tmp_path / "build")
     events = pq.read_table(tmp_path / "build" / "events" / "train-00000-of-00001.parquet")
     ids = events.column("event_id").to_pylist()
     assert ids == sorted(ids) and len(ids) > 1
 
 
 def test_write_build_is_byte_identical(raw_dir: Path, tmp_path: Path) -> None:
-    first = _write(raw_dir, tmp_path / "one")
-    second = _write(raw_dir, tmp_path / "two")
+    first = write_test_build(raw_dir, tmp_path / "one")
+    second = write_test_build(raw_dir, tmp_path / "two")
     assert first == second
     assert (tmp_path / "one" / "manifest.json").read_bytes() == (
         tmp_path / "two" / "manifest.json"
@@ -148,7 +83,7 @@ def test_write_build_created_at_from_source_date_epoch(
     raw_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1733788800")
-    assert _write(raw_dir, tmp_path / "build")["created_at"] == "2024-12-10T00:00:00Z"
+    assert write_test_build(raw_dir, tmp_path / "build")["created_at"] == "2024-12-10T00:00:00Z"
 
 
 def test_fingerprint_ignores_row_order_and_writer() -> None:
@@ -182,7 +117,7 @@ def test_fingerprint_ignores_row_order_and_writer() -> None:
 
 
 def test_write_build_accounting_must_add_up(raw_dir: Path, tmp_path: Path) -> None:
-    result, _ = _result(raw_dir)
+    result, _ = validation_result(raw_dir)
     (raw_dir / "extra.md").write_text("no front matter\n", encoding="utf-8")
     with pytest.raises(BuildFolderError) as error:
         with staged_folder(tmp_path / "build") as staging:
@@ -298,6 +233,54 @@ def test_read_manifest_missing(tmp_path: Path) -> None:
 
 
 def test_write_build_dates_survive_round_trip(raw_dir: Path, tmp_path: Path) -> None:
-    _write(raw_dir, tmp_path / "build")
+    write_test_build(raw_dir, tmp_path / "build")
     articles = pq.read_table(tmp_path / "build" / "articles" / "train-00000-of-00001.parquet")
     assert all(isinstance(value, date) for value in articles.column("published_date").to_pylist())
+
+
+@pytest.mark.parametrize(
+    "text", ["1.0", "1.0.0.0", "01.0.0", "1.0.0-rc1", "v1.0.0", "1.0.0+build", " 1.0.0", ""]
+)
+def test_parse_version_rejects_non_strict_semver(text: str) -> None:
+    with pytest.raises(ReleaseError) as error:
+        parse_version(text)
+    assert error.value.line() == (
+        f"version: not a strict semver version MAJOR.MINOR.PATCH (got {text!r}). "
+        "Use three numbers without leading zeros, e.g. 1.0.0."
+    )
+
+
+def test_bump_and_level_of() -> None:
+    assert [bump("1.9.3", level) for level in ("patch", "minor", "major")] == ["1.9.4", "1.10.0", "2.0.0"]
+    assert level_of("1.9.3", "1.10.0") == "minor"
+    assert level_of("1.9.3", "2.0.0") == "major"
+    assert level_of("1.9.3", "1.9.4") == "patch"
+    assert level_of("1.9.3", "1.9.3") == "none"
+
+
+def test_release_versions_sorted_numerically_and_complete_only(tmp_path: Path) -> None:
+    for name in ("1.10.0", "1.9.0", "2.0.0", ".3.0.0.tmp-1", "notes"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "manifest.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "3.0.0").mkdir()  # no manifest: not a complete release
+    assert release_versions(tmp_path) == ["1.9.0", "1.10.0", "2.0.0"]
+    assert latest_version(tmp_path) == "2.0.0"
+    assert latest_version(tmp_path / "missing") is None
+
+
+def test_release_lock_refuses_a_second_holder(tmp_path: Path) -> None:
+    with release_lock(tmp_path, timeout=0.2):
+        with pytest.raises(ReleaseError) as error:
+            with release_lock(tmp_path, timeout=0.2):
+                pytest.fail("two holders")
+    assert error.value.line() == (
+        f"{tmp_path / '.release.lock'}: another release is in progress (lock held for more than 0.2 s). "
+        "Wait for it to finish and run builder release again."
+    )
+    with release_lock(tmp_path, timeout=0.2):
+        pass
+
+
+def test_type_name_ignores_list_item_names() -> None:
+    assert type_name(pa.list_(pa.field("element", pa.string()))) == type_name(pa.list_(pa.string()))
+    assert type_name(pa.list_(pa.string())) == "list<string>"

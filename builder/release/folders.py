@@ -146,6 +146,13 @@ def check_replaceable(out_dir: Path) -> None:
         )
 
 
+def write_text_atomic(path: Path, text: str) -> None:
+    """Replace ``path`` in one rename so that readers never see half a file."""
+    temporary = path.parent / f".{path.name}.tmp-{os.getpid()}"
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
 def fsync_tree(folder: Path) -> None:
     """Flush every file and folder below ``folder`` to disk before it is renamed into place."""
     for path in sorted(folder.rglob("*"), reverse=True):

@@ -131,9 +131,25 @@ def fingerprint(table: pa.Table, keys: Sequence[str]) -> str:
     return "sha256:" + digest.hexdigest()
 
 
+def type_name(kind: pa.DataType) -> str:
+    """An Arrow type as text, without the name of list items (Parquet renames ``item`` to ``element``).
+
+    Example: ``type_name(pa.list_(pa.string())) == "list<string>"``
+    """
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind):
+        outer = "large_list" if pa.types.is_large_list(kind) else "list"
+        return f"{outer}<{type_name(kind.value_type)}>"
+    if pa.types.is_struct(kind):
+        inner = ", ".join(f"{field.name}: {type_name(field.type)}" for field in kind)
+        return f"struct<{inner}>"
+    return str(kind)
+
+
 def schema_columns(arrow_schema: pa.Schema) -> dict[str, str]:
-    """Column name → Arrow type string (with ``not null``), the form kept in the manifest."""
-    return {field.name: str(field.type) + ("" if field.nullable else " not null") for field in arrow_schema}
+    """Column name → Arrow type text (with ``not null``), the form kept in the manifest."""
+    return {
+        field.name: type_name(field.type) + ("" if field.nullable else " not null") for field in arrow_schema
+    }
 
 
 def quarantine_schema() -> pa.Schema:
@@ -262,11 +278,17 @@ def write_build(
     return manifest
 
 
+def checksum_line(digest: str) -> str:
+    """The content of ``manifest.sha256`` (the format ``sha256sum --check`` reads)."""
+    return f"{digest}  {MANIFEST_NAME}\n"
+
+
 def write_manifest(folder: Path, manifest: dict) -> None:
     """Write ``manifest.json`` and its checksum sidecar ``manifest.sha256``."""
     write_json(folder / MANIFEST_NAME, manifest)
-    digest = sha256_file(folder / MANIFEST_NAME)
-    (folder / MANIFEST_CHECKSUM_NAME).write_text(f"{digest}  {MANIFEST_NAME}\n", encoding="utf-8")
+    (folder / MANIFEST_CHECKSUM_NAME).write_text(
+        checksum_line(sha256_file(folder / MANIFEST_NAME)), encoding="utf-8"
+    )
 
 
 def seal(folder: Path, manifest: dict) -> dict:
