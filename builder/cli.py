@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from builder.articles import DEFAULT_MAX_BYTES
 from builder.errors import BuilderError
 
 app = typer.Typer(
@@ -49,6 +50,10 @@ def build(
     out: BuildOption = Path("build"),
     quiet: QuietOption = False,
     as_json: JsonOption = False,
+    max_bytes: Annotated[
+        int,
+        typer.Option("--max-bytes", min=1, help="Reject raw files over this many bytes, e.g. 8000000."),
+    ] = DEFAULT_MAX_BYTES,
 ) -> None:
     """Build the dataset from raw articles into a build folder.
 
@@ -61,7 +66,7 @@ def build(
     from builder.pipeline import build as run_build
 
     try:
-        report = run_build(raw, out, show_progress=not quiet and not as_json)
+        report = run_build(raw, out, max_bytes=max_bytes, show_progress=not quiet and not as_json)
     except BuilderError as error:
         _fail(error)
     if as_json:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from builder import card, release
+from builder import accounting, card, release
 from builder.articles import DEFAULT_MAX_BYTES, discover, read_articles
 from builder.extract import DEFAULT_EXTRACTOR, get_extractor
 from builder.models import Article, DuplicateFile, RejectedFile
@@ -45,8 +45,8 @@ class BuildReport:
         lines = [f"rejected {item.line()}" for item in self.rejected]
         lines += [f"duplicate {item.source_file}: {item.reason} (kept {item.kept_file})" for item in self.duplicates]
         lines.append(
-            f"read {self.input_files} files: {self.articles} articles, {len(self.duplicates)} duplicates, "
-            f"{len(self.rejected)} rejected"
+            f"read {self.input_files} files = {self.articles} articles + {len(self.duplicates)} duplicates"
+            f" + {len(self.rejected)} rejected"
         )
         for table, count in self.counts.items():
             lines.append(
@@ -80,12 +80,14 @@ def build(
             rejected.append(item)
         else:
             duplicates.append(item)
+    accounting.check_inputs(len(input_files), len(articles), len(duplicates), len(rejected))
     extractor = get_extractor(extractor_name)
     extractions = [
         extractor.extract(article)
         for article in track(articles, len(articles), "extracting", enabled=show_progress)
     ]
     result = validate_tables(build_tables(articles, extractions))
+    accounting.check_rows(result, len(articles))
     with release.staged_folder(out_dir) as staging:
         manifest = release.write_build(
             staging,

@@ -54,6 +54,15 @@ def display_name(name: str) -> str:
     )
 
 
+def is_readable_file(path: Path, raw_dir: Path) -> bool:
+    """Whether ``path`` is a regular file inside ``raw_dir`` (after links): safe to hash or read."""
+    try:
+        target = path.resolve(strict=True)
+        return target.is_relative_to(raw_dir.resolve()) and stat.S_ISREG(target.stat().st_mode)
+    except (OSError, RuntimeError):
+        return False
+
+
 def open_input(path: Path, raw_dir: Path, max_bytes: int) -> tuple[str, bytes]:
     """Read one input's bytes, returning ``(source_file, bytes)``.
 

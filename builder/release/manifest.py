@@ -24,6 +24,7 @@ import schema
 from builder.errors import BuildFolderError
 from builder.models import DuplicateFile, RejectedFile
 from builder.release.folders import MANIFEST_NAME
+from builder.sources import display_name, is_readable_file
 from builder.validate import QUARANTINE_COLUMNS, ValidationResult
 
 #: file name of every table's single shard inside its config folder
@@ -180,15 +181,19 @@ def file_entry(folder: Path, relative: str, rows: int | None = None, table: str 
     return entry
 
 
-def input_hashes(raw_dir: Path, input_files: Sequence[Path]) -> dict[str, str]:
-    """Relative path (POSIX) → sha256 of every input file."""
+def input_hashes(raw_dir: Path, input_files: Sequence[Path]) -> dict[str, str | None]:
+    """Relative path (POSIX, control characters escaped) → sha256 of every input file.
+
+    An entry that is not a regular file inside ``raw_dir`` (a folder named ``x.md``, a FIFO, a
+    link leading outside) maps to ``None``: it is never read.
+    """
     hashes = {}
     for path in map(Path, input_files):
         try:
             relative = path.relative_to(raw_dir).as_posix()
         except ValueError:
             relative = path.absolute().relative_to(raw_dir.absolute()).as_posix()
-        hashes[relative] = sha256_file(path)
+        hashes[display_name(relative)] = sha256_file(path) if is_readable_file(path, raw_dir) else None
     return dict(sorted(hashes.items()))
 
 
