@@ -225,21 +225,41 @@ def read_articles(
     results: dict[str, Article | RejectedFile | DuplicateFile] = {}
     for path in discover(raw_dir):
         relative = path.relative_to(raw_dir).as_posix()
-        raw: bytes | None = None
-        try:
-            source_file, raw = open_input(path, raw_dir, max_bytes)
-            results[relative] = parse_article(raw, source_file)
-        except ArticleError as error:
-            sha = hashlib.sha256(raw).hexdigest() if raw is not None else None
-            results[relative] = _rejection(error.path or relative, error, sha)
+        item = read_input(path, raw_dir, max_bytes)
+        results[relative] = item if isinstance(item, RejectedFile) else parse_input(*item)
     articles = [item for item in results.values() if isinstance(item, Article)]
-    for duplicate in _duplicates(articles):
+    for duplicate in find_duplicates(articles):
         results[duplicate.source_file] = duplicate
     yield from (results[name] for name in sorted(results))
 
 
-def _duplicates(articles: list[Article]) -> Iterator[DuplicateFile]:
-    """The duplicates among ``articles`` (given in path order), each naming the file finally kept."""
+def read_input(
+    path: Path, raw_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[str, bytes] | RejectedFile:
+    """``(source_file, bytes)`` of one entry below ``raw_dir``, or the ``RejectedFile`` saying why not.
+
+    The first half of ``read_articles``' work on one file; the build runs it in worker processes.
+    """
+    try:
+        return open_input(path, raw_dir, max_bytes)
+    except ArticleError as error:
+        return _rejection(error.path or path.relative_to(raw_dir).as_posix(), error, None)
+
+
+def parse_input(source_file: str, raw: bytes) -> Article | RejectedFile:
+    """The second half: ``parse_article``, with a parse error turned into a ``RejectedFile``."""
+    try:
+        return parse_article(raw, source_file)
+    except ArticleError as error:
+        return _rejection(error.path or source_file, error, hashlib.sha256(raw).hexdigest())
+
+
+def find_duplicates(articles: list[Article]) -> Iterator[DuplicateFile]:
+    """The duplicates among ``articles`` (given in path order), each naming the file finally kept.
+
+    Reads only ``source_file``, ``raw_sha256``, ``canonical_url`` and ``fetched_at``: the build
+    passes articles whose text it has already dropped.
+    """
     first_with_bytes: dict[str, Article] = {}
     by_url: dict[str, list[Article]] = {}
     for article in articles:

@@ -1,17 +1,42 @@
-"""The build job: raw articles → parsed articles → extractions → validated tables → build folder + card."""
+"""The build job: raw articles → parsed articles → extractions → validated tables → build folder + card.
+
+Per-article work (read, parse, clean, detect, extract) runs in bounded chunks, on a process pool
+when ``jobs > 1``; results come back in input order, so the output is byte-identical whatever
+the number of jobs. Rows are turned into compact Arrow batches as they arrive, so memory holds
+the output tables, not the parsed corpus. Full extraction runs only on articles the cheap
+detector flags, and its results are cached by article content and extractor (``builder.cache``).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from builder import accounting, card, release
-from builder.articles import DEFAULT_MAX_BYTES, discover, read_articles
-from builder.extract import DEFAULT_EXTRACTOR, get_extractor
-from builder.models import Article, DuplicateFile, RejectedFile
+from builder.articles import DEFAULT_MAX_BYTES, discover, find_duplicates, parse_input, read_input
+from builder.cache import DEFAULT_CACHE_DIR, ArticleCache
+from builder.extract import DEFAULT_EXTRACTOR, Extractor, get_extractor
+from builder.extract.detect import might_report_event
+from builder.models import Article, DuplicateFile, Extraction, RejectedFile
 from builder.progress import track
-from builder.tables import build_tables
+from builder.tables import TableRows, Tables
 from builder.validate import validate_tables
+
+#: input files per task handed to a worker (small enough to balance, large enough to amortize)
+CHUNK_SIZE = 64
+#: articles turned into Arrow rows at a time (bounds the Python objects held in memory)
+BATCH_SIZE = 2048
+#: stages timed on every build, in pipeline order
+STAGES = ("parse+clean", "cache", "detect", "extract", "tables", "validate", "write", "card")
 
 
 @dataclass(frozen=True)
@@ -26,6 +51,10 @@ class BuildReport:
     #: table → {"extracted": n, "published": n, "quarantined": n}
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     manifest: dict = field(default_factory=dict)
+    #: stage → seconds (per-article stages: CPU seconds summed over workers)
+    timings: dict[str, float] = field(default_factory=dict)
+    #: articles found in the "cache", flagged ("detected") by the cheap detector, "extracted" in full
+    work: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         """A JSON-ready form (``builder build --json``)."""
@@ -33,17 +62,25 @@ class BuildReport:
             "out_dir": str(self.out_dir),
             "input_files": self.input_files,
             "articles": self.articles,
-            "rejected": [{"file": item.source_file, "field": item.field, "reason": item.reason} for item in self.rejected],
+            "rejected": [
+                {"file": item.source_file, "field": item.field, "reason": item.reason}
+                for item in self.rejected
+            ],
             "duplicates": [
-                {"file": item.source_file, "kept": item.kept_file, "reason": item.reason} for item in self.duplicates
+                {"file": item.source_file, "kept": item.kept_file, "reason": item.reason}
+                for item in self.duplicates
             ],
             "counts": self.counts,
+            "work": self.work,
+            "timings": {stage: round(seconds, 3) for stage, seconds in self.timings.items()},
         }
 
     def summary_lines(self) -> list[str]:
         """The plain-text report printed at the end of ``builder build``."""
         lines = [f"rejected {item.line()}" for item in self.rejected]
-        lines += [f"duplicate {item.source_file}: {item.reason} (kept {item.kept_file})" for item in self.duplicates]
+        lines += [
+            f"duplicate {item.source_file}: {item.reason} (kept {item.kept_file})" for item in self.duplicates
+        ]
         lines.append(
             f"read {self.input_files} files = {self.articles} articles + {len(self.duplicates)} duplicates"
             f" + {len(self.rejected)} rejected"
@@ -57,6 +94,205 @@ class BuildReport:
         return lines
 
 
+@dataclass(frozen=True)
+class ArticleWork:
+    """What a worker needs to turn input files into articles and extractions (picklable)."""
+
+    raw_dir: Path
+    max_bytes: int
+    extractor_name: str
+    #: None: no cache
+    cache_dir: Path | None
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """One input file after the per-article stages."""
+
+    index: int
+    item: Article | RejectedFile
+    #: None for a rejected file
+    extraction: Extraction | None = None
+
+
+@dataclass
+class ChunkResult:
+    """The results of one chunk of files, in input order, and what producing them cost."""
+
+    files: list[FileResult]
+    seconds: dict[str, float]
+    work: dict[str, int]
+
+
+class ArticleWorker:
+    """Reads, parses, detects and extracts files; one per process."""
+
+    def __init__(self, work: ArticleWork) -> None:
+        self.work = work
+        self.extractor: Extractor = get_extractor(work.extractor_name)
+        self.cache = (
+            ArticleCache(work.cache_dir, self.extractor.name, self.extractor.version)
+            if work.cache_dir is not None
+            else None
+        )
+
+    def run(self, chunk: Sequence[tuple[int, Path]]) -> ChunkResult:
+        """Process ``chunk`` of (input number, path) pairs."""
+        seconds = dict.fromkeys(("parse+clean", "detect", "extract", "cache"), 0.0)
+        work = dict.fromkeys(("cached", "detected", "extracted"), 0)
+        files = []
+        for index, path in chunk:
+            started = time.perf_counter()
+            raw = read_input(path, self.work.raw_dir, self.work.max_bytes)
+            if isinstance(raw, RejectedFile):
+                seconds["parse+clean"] += time.perf_counter() - started
+                files.append(FileResult(index, raw))
+                continue
+            source_file, content = raw
+            if self.cache is not None:
+                hit = self.cache.get(source_file, content)
+                seconds["cache"] += time.perf_counter() - started
+                if hit is not None:
+                    work["cached"] += 1
+                    files.append(FileResult(index, *hit))
+                    continue
+            files.append(self._parse_and_extract(index, source_file, content, seconds, work))
+        return ChunkResult(files, seconds, work)
+
+    def _parse_and_extract(
+        self, index: int, source_file: str, content: bytes, seconds: dict[str, float], work: dict[str, int]
+    ) -> FileResult:
+        started = time.perf_counter()
+        item = parse_input(source_file, content)
+        parsed = time.perf_counter()
+        seconds["parse+clean"] += parsed - started
+        if isinstance(item, RejectedFile):
+            return FileResult(index, item)
+        detected = might_report_event(item)
+        checked = time.perf_counter()
+        seconds["detect"] += checked - parsed
+        if detected:
+            work["detected"] += 1
+            work["extracted"] += 1
+            extraction = self.extractor.extract(item)
+        else:
+            # what the extractor reports for an article without events, without running it
+            extraction = Extraction(item.article_id, self.extractor.name, self.extractor.version)
+        extracted = time.perf_counter()
+        seconds["extract"] += extracted - checked
+        if self.cache is not None:
+            self.cache.put(content, item, extraction)
+            seconds["cache"] += time.perf_counter() - extracted
+        return FileResult(index, item, extraction)
+
+
+_process_worker: ArticleWorker | None = None
+
+
+def _start_process_worker(work: ArticleWork) -> None:
+    global _process_worker
+    _process_worker = ArticleWorker(work)
+
+
+def _run_in_process_worker(chunk: Sequence[tuple[int, Path]]) -> ChunkResult:
+    assert _process_worker is not None, "the pool initializer sets the worker"
+    return _process_worker.run(chunk)
+
+
+def default_jobs() -> int:
+    """The cores this process may use."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def process_files(paths: Sequence[Path], work: ArticleWork, jobs: int) -> Iterator[ChunkResult]:
+    """Run the per-article stages on ``paths``; chunks come back in input order.
+
+    With ``jobs > 1`` a process pool works on at most ``4 * jobs`` chunks ahead of the consumer,
+    so memory stays bounded however many files there are.
+    """
+    numbered = list(enumerate(paths))
+    chunks = [numbered[start : start + CHUNK_SIZE] for start in range(0, len(numbered), CHUNK_SIZE)]
+    if jobs <= 1 or len(chunks) <= 1:
+        worker = ArticleWorker(work)
+        for chunk in chunks:
+            yield worker.run(chunk)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    # fork starts workers instantly with everything imported; elsewhere spawn re-imports
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_start_process_worker, initargs=(work,)
+    ) as pool:
+        pending: deque[Future[ChunkResult]] = deque()
+        for chunk in chunks:
+            pending.append(pool.submit(_run_in_process_worker, chunk))
+            if len(pending) >= 4 * jobs:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+class TableCollector:
+    """Accumulates rows batch by batch as Arrow tables; drops duplicates and sorts at the end."""
+
+    def __init__(self) -> None:
+        self.batches: list[tuple[dict[str, pa.Table], dict[str, pa.Array]]] = []
+        self.pending = TableRows()
+        self.pending_articles = 0
+        #: (input number, article without its text) of every article, for duplicate detection
+        self.light: list[tuple[int, Article]] = []
+
+    def add(self, index: int, article: Article, extraction: Extraction) -> None:
+        self.pending.add(article, extraction, origin=index)
+        self.pending_articles += 1
+        self.light.append((index, replace(article, text="", emphasis=())))
+        if self.pending_articles >= BATCH_SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        """Turn the pending rows into Arrow tables."""
+        if not self.pending_articles:
+            return
+        origins = {name: pa.array(values, pa.int64()) for name, values in self.pending.row_origins.items()}
+        self.batches.append((self.pending.to_arrow(), origins))
+        self.pending = TableRows()
+        self.pending_articles = 0
+
+    def articles(self) -> list[Article]:
+        """Every article added (text dropped), in input order."""
+        return [article for _, article in self.light]
+
+    def tables(self, duplicates: Sequence[DuplicateFile]) -> Tables:
+        """The tables without the rows of duplicate files, in the order ``build_tables`` gives."""
+        self.flush()
+        dropped_files = {item.source_file for item in duplicates}
+        kept = [(index, article) for index, article in self.light if article.source_file not in dropped_files]
+        dropped = pa.array(
+            [index for index, article in self.light if article.source_file in dropped_files], pa.int64()
+        )
+        article_ids = [""] * (max((index for index, _ in self.light), default=-1) + 1)
+        for index, article in self.light:
+            article_ids[index] = article.article_id
+        article_id_of = pa.array(article_ids, pa.string())
+        tables = {}
+        empty = TableRows().to_arrow()
+        for name in empty:
+            parts = [batch[name] for batch, _ in self.batches] or [empty[name]]
+            table = pa.concat_tables(parts)
+            origin = pa.chunked_array([origins[name] for _, origins in self.batches] or [[]], pa.int64())
+            if len(dropped):
+                keep = pc.invert(pc.is_in(origin, value_set=dropped))
+                table, origin = table.filter(keep), origin.filter(keep)
+            # stable sort by article: the article order of build_tables, rows of one article in article order
+            order = pc.sort_indices(article_id_of.take(origin))
+            tables[name] = table.take(order).combine_chunks()
+        self.batches = []
+        source_files = dict(sorted((article.article_id, article.source_file) for _, article in kept))
+        return Tables(tables=tables, source_files=source_files)
+
+
 def build(
     raw_dir: Path,
     out_dir: Path,
@@ -64,31 +300,49 @@ def build(
     extractor_name: str = DEFAULT_EXTRACTOR,
     max_bytes: int = DEFAULT_MAX_BYTES,
     show_progress: bool = False,
+    jobs: int | None = None,
+    cache_dir: Path | None = DEFAULT_CACHE_DIR,
 ) -> BuildReport:
     """Build the dataset from every ``*.md`` below ``raw_dir`` into ``out_dir``.
 
     Bad files are reported and skipped, bad rows quarantined; the folder is replaced atomically.
+    ``jobs`` processes do the per-article work (default: every core); ``cache_dir=None`` disables
+    the extraction cache. The output does not depend on either.
     """
     input_files = discover(raw_dir)
-    articles: list[Article] = []
-    rejected: list[RejectedFile] = []
-    duplicates: list[DuplicateFile] = []
-    for item in read_articles(raw_dir, max_bytes=max_bytes):
-        if isinstance(item, Article):
-            articles.append(item)
-        elif isinstance(item, RejectedFile):
-            rejected.append(item)
-        else:
-            duplicates.append(item)
-    accounting.check_inputs(len(input_files), len(articles), len(duplicates), len(rejected))
     extractor = get_extractor(extractor_name)
-    extractions = [
-        extractor.extract(article)
-        for article in track(articles, len(articles), "extracting", enabled=show_progress)
-    ]
-    result = validate_tables(build_tables(articles, extractions))
-    accounting.check_rows(result, len(articles))
+    work = ArticleWork(raw_dir, max_bytes, extractor_name, cache_dir)
+    timings = dict.fromkeys(STAGES, 0.0)
+    counts = dict.fromkeys(("cached", "detected", "extracted"), 0)
+    rejected: list[RejectedFile] = []
+    collector = TableCollector()
+    chunks = process_files(input_files, work, jobs or default_jobs())
+    total_chunks = -(-len(input_files) // CHUNK_SIZE)
+    for chunk in track(chunks, total_chunks, "reading and extracting", enabled=show_progress):
+        for stage, seconds in chunk.seconds.items():
+            timings[stage] += seconds
+        for key, value in chunk.work.items():
+            counts[key] += value
+        started = time.perf_counter()
+        for result in chunk.files:
+            if isinstance(result.item, RejectedFile):
+                rejected.append(result.item)
+            else:
+                collector.add(result.index, result.item, result.extraction)
+        timings["tables"] += time.perf_counter() - started
+    started = time.perf_counter()
+    duplicates = sorted(find_duplicates(collector.articles()), key=lambda item: item.source_file)
+    tables = collector.tables(duplicates)
+    articles = tables.tables["articles"].num_rows
+    timings["tables"] += time.perf_counter() - started
+    accounting.check_inputs(len(input_files), articles, len(duplicates), len(rejected))
+
+    started = time.perf_counter()
+    result = validate_tables(tables)
+    timings["validate"] = time.perf_counter() - started
+    accounting.check_rows(result, articles)
     with release.staged_folder(out_dir) as staging:
+        started = time.perf_counter()
         manifest = release.write_build(
             staging,
             result,
@@ -98,16 +352,21 @@ def build(
             duplicates=duplicates,
             extractor=(extractor.name, extractor.version),
         )
+        timings["write"] = time.perf_counter() - started
+        started = time.perf_counter()
         card.write_card(staging, manifest)
         manifest = release.seal(staging, manifest)
+        timings["card"] = time.perf_counter() - started
     return BuildReport(
         out_dir=out_dir,
         input_files=len(input_files),
-        articles=len(articles),
+        articles=articles,
         rejected=tuple(rejected),
         duplicates=tuple(duplicates),
         counts=result.counts(),
         manifest=manifest,
+        timings=timings,
+        work=counts,
     )
 
 

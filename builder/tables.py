@@ -112,6 +112,43 @@ def event_rows(article_id: str, event: Event) -> tuple[dict, list[dict], list[di
     return event_row, participant_rows, organization_rows
 
 
+class TableRows:
+    """Rows of the four tables accumulated article by article, with the article of every row.
+
+    ``build_tables`` uses it for a whole corpus; the pipeline for one bounded batch at a time.
+    """
+
+    def __init__(self) -> None:
+        self.rows: dict[str, list[dict]] = {name: [] for name in schema.TABLES}
+        #: table → the origin of every row (participants and organizations included)
+        self.row_origins: dict[str, list[object]] = {name: [] for name in schema.TABLES}
+
+    def add(self, article: Article, extraction: Extraction | None, origin: object = None) -> None:
+        """Append the rows of one article and its events (no events when ``extraction`` is None).
+
+        ``origin`` (default: the article_id) is recorded for every row, e.g. the input file's number.
+        """
+        events = extraction.events if extraction is not None else ()
+        origin = article.article_id if origin is None else origin
+        self._append("articles", origin, [article_row(article, len(events))])
+        for event in events:
+            event_row, participant_rows, organization_rows = event_rows(article.article_id, event)
+            self._append("events", origin, [event_row])
+            self._append("participants", origin, participant_rows)
+            self._append("organizations", origin, organization_rows)
+
+    def _append(self, table: str, origin: object, rows: list[dict]) -> None:
+        self.rows[table].extend(rows)
+        self.row_origins[table].extend([origin] * len(rows))
+
+    def to_arrow(self) -> dict[str, pa.Table]:
+        """The rows as Arrow tables in the contract's schemas, in the order they were added."""
+        return {
+            name: pa.Table.from_pylist(table_rows, schema=schema.arrow_schema(name))
+            for name, table_rows in self.rows.items()
+        }
+
+
 def build_tables(articles: Iterable[Article], extractions: Iterable[Extraction]) -> Tables:
     """Assemble the contract tables; rows are ordered by article_id, then article order.
 
@@ -119,20 +156,9 @@ def build_tables(articles: Iterable[Article], extractions: Iterable[Extraction])
     has no events.
     """
     by_article = {extraction.article_id: extraction for extraction in extractions}
-    rows: dict[str, list[dict]] = {name: [] for name in schema.TABLES}
+    rows = TableRows()
     source_files: dict[str, str] = {}
     for article in sorted(articles, key=lambda item: item.article_id):
         source_files[article.article_id] = article.source_file
-        extraction = by_article.get(article.article_id)
-        events = extraction.events if extraction is not None else ()
-        rows["articles"].append(article_row(article, len(events)))
-        for event in events:
-            event_row, participant_rows, organization_rows = event_rows(article.article_id, event)
-            rows["events"].append(event_row)
-            rows["participants"].extend(participant_rows)
-            rows["organizations"].extend(organization_rows)
-    tables = {
-        name: pa.Table.from_pylist(table_rows, schema=schema.arrow_schema(name))
-        for name, table_rows in rows.items()
-    }
-    return Tables(tables=tables, source_files=source_files)
+        rows.add(article, by_article.get(article.article_id))
+    return Tables(tables=rows.to_arrow(), source_files=source_files)

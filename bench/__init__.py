@@ -1,0 +1,1 @@
+"""Benchmarks of the build at corpus scale (``python bench/run.py --articles N``)."""

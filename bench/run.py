@@ -1,0 +1,310 @@
+"""Benchmark the build on a synthetic crawl of N articles (see ``bench/generate.py``).
+
+    python bench/run.py --articles 10000 [--jobs 2] [--compare-jobs] [--json results.json]
+
+Prints, for one run on one machine:
+- per-core rates of the per-article stages, measured in this process: parse+clean+detect on
+  non-event articles, full extraction on event articles;
+- a cold build (``python -m builder build``, empty cache) with its per-stage times, peak RSS and
+  wall time; the per-article stages report CPU seconds summed over the workers;
+- the baseline: ``pyarrow.parquet.write_table`` (default options) of the same published tables,
+  in the same run, and validation + write as a ratio to it;
+- a rebuild with the cache warm and nothing changed, and one after changing 1 article;
+- with ``--compare-jobs``, a cold build with ``--jobs 1`` and the speed-up of ``--jobs J``;
+- the start time of ``builder --help`` and whether importing ``builder.cli`` pulls heavy libraries.
+Machines are noisy: compare the ratios, which are measured against baselines of the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from bench.generate import generate  # noqa: E402
+
+#: libraries whose import ``builder --help`` must not pay for
+HEAVY = ("pandas", "pandera", "datasets", "pyarrow")
+#: at most this many articles of each kind go into the per-core rates
+SAMPLE = 3000
+
+
+def per_core_rates(corpus: Path) -> dict:
+    """Single-process rates: parse+clean+detect of non-event articles, extraction of event articles."""
+    from builder.extract import get_extractor
+    from builder.extract.detect import might_report_event
+    from builder.models import Article
+
+    files = sorted(corpus.rglob("*.md"))
+    others = [path for path in files if path.name.endswith("-n.md")][:SAMPLE]
+    events = [path for path in files if path.name.endswith("-e.md")][:SAMPLE]
+    started = time.process_time()
+    flagged = 0
+    for path in others:
+        article = _read(path, corpus)
+        flagged += isinstance(article, Article) and might_report_event(article)
+    non_event_seconds = time.process_time() - started
+    parsed = [_read(path, corpus) for path in events]
+    extractor = get_extractor()
+    started = time.process_time()
+    found = sum(bool(extractor.extract(article).events) for article in parsed if isinstance(article, Article))
+    extract_seconds = time.process_time() - started
+    return {
+        "non_event_articles": len(others),
+        "non_event_flagged_by_detector": flagged,
+        "parse_clean_detect_per_s": _rate(len(others), non_event_seconds),
+        "event_articles": len(events),
+        "event_articles_with_events": found,
+        "extraction_per_s": _rate(len(events), extract_seconds),
+    }
+
+
+def run_build(corpus: Path, out: Path, cache: Path | None, jobs: int) -> dict:
+    """One ``python -m builder build`` in a child process: wall time, peak RSS, its JSON report."""
+    command = [sys.executable, "-m", "builder", "build", "--raw", str(corpus), "--out", str(out), "--json"]
+    command += ["--jobs", str(jobs)]
+    command += ["--cache-dir", str(cache)] if cache is not None else ["--no-cache"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"build failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    report = json.loads(done.stdout)
+    return {
+        "wall_s": wall,
+        "cpu_s": (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),
+        # ru_maxrss of children: the largest single descendant so far (KiB on Linux)
+        "peak_rss_mib": after.ru_maxrss / 1024,
+        "timings": report.get("timings", {}),
+        "work": report.get("work", {}),
+        "counts": report.get("counts", {}),
+        "articles": report.get("articles"),
+    }
+
+
+def baseline_write(build_dir: Path, scratch: Path) -> dict:
+    """Time ``pyarrow.parquet.write_table`` (default options) of the build's published tables."""
+    import pyarrow.parquet as pq
+
+    tables = {path.parent.name: pq.read_table(path) for path in sorted(build_dir.glob("*/train-*.parquet"))}
+    scratch.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    for name, table in tables.items():
+        pq.write_table(table, scratch / f"{name}.parquet")
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "rows": {name: table.num_rows for name, table in tables.items()}}
+
+
+def change_one_article(corpus: Path) -> Path:
+    """Append a sentence to one event article (the first), as an editor's fix would."""
+    files = sorted(corpus.rglob("*-e.md")) or sorted(corpus.rglob("*.md"))
+    path = files[0]
+    with path.open("a", encoding="utf-8") as stream:
+        stream.write("\n本文已更新。\n")
+    return path
+
+
+def help_start(repeats: int = 5) -> dict:
+    """Wall time of ``builder --help`` (best, median) and the heavy modules ``import builder.cli`` loads."""
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "builder", "--help"], cwd=REPO, capture_output=True, check=True)
+        times.append(time.perf_counter() - started)
+    probe = (
+        "import sys, builder.cli; "
+        f"print(','.join(name for name in {HEAVY!r} if name in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "pass"], capture_output=True, check=True)
+    bare = time.perf_counter() - started
+    return {
+        "best_s": min(times),
+        "median_s": statistics.median(times),
+        "bare_python_s": bare,
+        "heavy_modules_loaded": loaded.split(",") if loaded else [],
+    }
+
+
+def machine() -> dict:
+    """The facts that make figures comparable."""
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    libraries = {}
+    for name in ("pyarrow", "pandas", "pandera", "datasets", "pyyaml", "typer", "opencc"):
+        try:
+            libraries[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            libraries[name] = "not installed"
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "nproc": os.cpu_count(),
+        "memory_gib": round(memory, 1),
+        "load_average": os.getloadavg(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "libraries": libraries,
+    }
+
+
+def run(articles: int, jobs: int, *, seed: int = 0, compare_jobs: bool = False, work_dir: Path) -> dict:
+    """Every measurement of the module docstring; returns them as a dict."""
+    corpus_dir = work_dir / "corpus"
+    started = time.perf_counter()
+    corpus = generate(articles, corpus_dir, seed=seed)
+    results: dict = {
+        "articles": articles,
+        "jobs": jobs,
+        "machine": machine(),
+        "corpus": {
+            "files": corpus.files,
+            "event_files": corpus.event_files,
+            "generate_s": time.perf_counter() - started,
+            "sources_by": corpus.classified_by,
+        },
+    }
+    results["per_core"] = per_core_rates(corpus_dir)
+    cache = work_dir / "cache"
+    cold = run_build(corpus_dir, work_dir / "build-cold", cache, jobs)
+    results["cold"] = cold
+    baseline = baseline_write(work_dir / "build-cold", work_dir / "baseline")
+    results["baseline_write"] = baseline
+    validate_write = cold["timings"].get("validate", 0.0) + cold["timings"].get("write", 0.0)
+    results["validate_write_ratio"] = validate_write / baseline["seconds"] if baseline["seconds"] else None
+    results["warm_unchanged"] = run_build(corpus_dir, work_dir / "build-warm", cache, jobs)
+    results["changed_file"] = str(change_one_article(corpus_dir).relative_to(corpus_dir))
+    results["warm_one_changed"] = run_build(corpus_dir, work_dir / "build-changed", cache, jobs)
+    results["rebuild_ratio"] = results["warm_one_changed"]["wall_s"] / cold["wall_s"]
+    if compare_jobs:
+        single = run_build(corpus_dir, work_dir / "build-jobs1", None, 1)
+        many = run_build(corpus_dir, work_dir / f"build-jobs{jobs}", None, jobs)
+        results["jobs_1"] = single
+        results[f"jobs_{jobs}"] = many
+        results["jobs_speedup"] = single["wall_s"] / many["wall_s"]
+        results["jobs_identical"] = _same_tables(work_dir / "build-jobs1", work_dir / f"build-jobs{jobs}")
+    results["help"] = help_start()
+    return results
+
+
+def _same_tables(left: Path, right: Path) -> bool:
+    names = sorted(path.relative_to(left) for path in left.rglob("*.parquet"))
+    return names == sorted(path.relative_to(right) for path in right.rglob("*.parquet")) and all(
+        (left / name).read_bytes() == (right / name).read_bytes() for name in names
+    )
+
+
+def _read(path: Path, corpus: Path) -> object:
+    from builder.articles import parse_input, read_input
+
+    item = read_input(path, corpus)
+    return parse_input(*item) if isinstance(item, tuple) else item
+
+
+def _rate(count: int, seconds: float) -> float | None:
+    return count / seconds if seconds > 0 else None
+
+
+def print_results(results: dict) -> None:
+    """The human-readable summary."""
+    facts = results["machine"]
+    print(
+        f"machine: {facts['nproc']} cores, {facts['memory_gib']} GiB, Python {facts['python']}, "
+        f"load {', '.join(f'{value:.2f}' for value in facts['load_average'])}; {facts['date']}"
+    )
+    corpus = results["corpus"]
+    print(
+        f"corpus: {corpus['files']} articles, {corpus['event_files']} event articles "
+        f"(sources told apart by {corpus['sources_by']})"
+    )
+    per_core = results["per_core"]
+    print(
+        f"per core: parse+clean+detect {per_core['parse_clean_detect_per_s']:.0f} non-event articles/s "
+        f"({per_core['non_event_flagged_by_detector']}/{per_core['non_event_articles']} flagged); "
+        f"extraction {_fmt(per_core['extraction_per_s'])} event articles/s"
+    )
+    cold = results["cold"]
+    files = results["articles"]
+    print(
+        f"cold build, --jobs {results['jobs']}: {cold['wall_s']:.2f} s wall, "
+        f"peak RSS {cold['peak_rss_mib']:.0f} MiB"
+    )
+    work = cold["work"]
+    for stage, seconds in cold["timings"].items():
+        count = {"detect": files, "extract": work.get("detected", 0)}.get(stage, files)
+        print(f"  {stage:<12} {seconds:8.2f} s  {_fmt(_rate(count, seconds)):>9} articles/s")
+    baseline = results["baseline_write"]
+    print(
+        f"baseline pyarrow write_table: {baseline['seconds']:.3f} s; validation + write = "
+        f"{_fmt(results['validate_write_ratio'], '.2f')}x baseline"
+    )
+    print(f"rebuild, nothing changed: {results['warm_unchanged']['wall_s']:.2f} s")
+    print(
+        f"rebuild, 1 article changed: {results['warm_one_changed']['wall_s']:.2f} s "
+        f"= {results['rebuild_ratio']:.1%} of the cold build"
+    )
+    if "jobs_speedup" in results:
+        many = results[f"jobs_{results['jobs']}"]
+        print(
+            f"--jobs 1: {results['jobs_1']['wall_s']:.2f} s; "
+            f"--jobs {results['jobs']}: {many['wall_s']:.2f} s; "
+            f"speed-up {results['jobs_speedup']:.2f}x; identical output: {results['jobs_identical']}"
+        )
+    start = results["help"]
+    print(
+        f"builder --help: best {start['best_s']:.3f} s, median {start['median_s']:.3f} s "
+        f"(bare python {start['bare_python_s']:.3f} s); heavy modules on import: "
+        f"{', '.join(start['heavy_modules_loaded']) or 'none'}"
+    )
+
+
+def _fmt(value: float | None, spec: str = ".0f") -> str:
+    return "n/a" if value is None else format(value, spec)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Benchmark the build on a synthetic crawl.")
+    parser.add_argument("--articles", type=int, required=True, help="number of articles to generate")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--compare-jobs", action="store_true", help="also build with --jobs 1 and compare")
+    parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temp folder)")
+    options = parser.parse_args(argv)
+    work_dir = options.keep or Path(tempfile.mkdtemp(prefix="builder-bench-"))
+    try:
+        results = run(
+            options.articles,
+            options.jobs,
+            seed=options.seed,
+            compare_jobs=options.compare_jobs,
+            work_dir=work_dir,
+        )
+    finally:
+        if options.keep is None:
+            shutil.rmtree(work_dir, ignore_errors=True)
+    print_results(results)
+    if options.json:
+        options.json.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
