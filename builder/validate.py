@@ -230,7 +230,10 @@ def validate_tables(tables: Tables) -> ValidationResult:
     for item in violations:
         keep[item.table][item.row] = False
     violations += _parent_quarantined(data, keep)
-    published = {table: data[table].filter(pa.array(keep[table])) for table in schema.TABLES}
+    published = {
+        table: data[table] if keep[table].all() else data[table].filter(pa.array(keep[table]))
+        for table in schema.TABLES
+    }
     published["articles"] = _recount_events(published["articles"], published["events"])
     records = locate(violations, data, tables.source_files)
     quarantine = pa.Table.from_pylist(
