@@ -1,0 +1,185 @@
+"""Person names and the titles around them: where a name starts and ends, and how the words before
+it split into affiliation and position. All functions read the simplified copy of the text."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from builder.lexicons import load_lines, load_mapping
+
+#: characters that never occur inside a Chinese given name (function words, title fragments)
+NOT_IN_NAME = frozenset("的了是在和与及等为对就也还并从以副总原各位名个们这那其之所将于被把向给着过年月日时")
+#: characters that end a clause word rather than a three-character name (杨华则在, 石伟就)
+NOT_LAST_IN_NAME = frozenset("则在就对向与和及也还又并说称等曾将已")
+#: a run of Han characters
+HAN = r"[\u3400-\u9fff]"
+#: a name written in Latin letters: two or three capitalized words (MengChow Kang, Edward HUMPHREYS)
+LATIN_NAME = re.compile(r"[A-Z][A-Za-z\-']+(?: [A-Z][A-Za-z\-']+){1,2}")
+#: a transliterated foreign name with the middle dot (爱德华·汉弗莱斯)
+DOTTED_NAME = re.compile(rf"{HAN}{{1,6}}(?:[·•・]{HAN}{{1,8}})+")
+#: text that may separate a title from the name (a space or two in captions)
+GAP = re.compile(r"[ \u3000\u00a0]*")
+
+
+@cache
+def surnames() -> tuple[str, ...]:
+    """Family names, compound ones first."""
+    return tuple(sorted(load_lines("surnames.txt"), key=len, reverse=True))
+
+
+@cache
+def _alternation(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@cache
+def title_pattern() -> re.Pattern[str]:
+    """One or more titles joined by 兼, anchored at the end of the text before a name.
+
+    Example: ``"公安部十一局原副局长"`` matches ``"原副局长"``; ``"党总支副书记兼副院长"`` matches all of it.
+    """
+    modifiers = _alternation(load_lines("title_modifiers.txt"))
+    bases = _alternation(load_lines("person_titles.txt"))
+    one = rf"(?:(?:{modifiers})*(?:{bases})(?:助理)?)"
+    return re.compile(rf"{one}(?:兼?{one})*$")
+
+
+@cache
+def leading_title_pattern() -> re.Pattern[str]:
+    """Titles right after a name (王建华会长, 李昕副教授, 刘礼才副处长)."""
+    modifiers = _alternation(load_lines("title_modifiers.txt"))
+    bases = _alternation(load_lines("person_titles.txt"))
+    return re.compile(rf"(?:{modifiers})*(?:{bases})")
+
+
+@cache
+def follower_words() -> tuple[str, ...]:
+    """Words that may directly follow a name: followers, titles and role cues, longest first."""
+    words = set(load_lines("name_followers.txt")) | set(load_lines("person_titles.txt"))
+    words |= set(load_mapping("person_role_cues.tsv"))
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+@cache
+def non_names() -> frozenset[str]:
+    """Words that look like names but are not."""
+    return frozenset(load_lines("non_names.txt"))
+
+
+def _is_boundary(text: str, pos: int) -> bool:
+    """True when a name may end at ``pos``: end of text, punctuation, space or a follower word."""
+    if pos >= len(text):
+        return True
+    char = text[pos]
+    if not re.match(HAN, char) and not char.isalnum():
+        return True
+    if char.isascii() and char.isalnum():
+        return True
+    return text.startswith(follower_words(), pos)
+
+
+def _strong_boundary(text: str, pos: int) -> bool:
+    return pos >= len(text) or (not re.match(HAN, text[pos]) and not text[pos].isalnum())
+
+
+def read_name(text: str, start: int) -> int | None:
+    """End of the Chinese name that starts at ``start``, or None when no name starts there.
+
+    A family name takes one or two given-name characters; where the name ends is decided by what
+    follows: punctuation first, then a follower word (title, role cue, 在, 表示 ...).
+
+    Example: ``read_name("副县长、公安局长石伟就2022年", 8)`` → ``10`` (``石伟``)
+    """
+    dotted = DOTTED_NAME.match(text, start)
+    if dotted:
+        last_dot = max(text.rfind(dot, start, dotted.end()) for dot in "·•・")
+        for end in range(last_dot + 3, dotted.end() + 1):
+            if _is_boundary(text, end):
+                return end
+        return dotted.end()
+    surname = next((s for s in surnames() if text.startswith(s, start)), None)
+    if surname is None:
+        return None
+    given_start = start + len(surname)
+    candidates = [
+        end
+        for end in (given_start + 2, given_start + 1)
+        if end <= len(text)
+        and all(re.match(HAN, c) and c not in NOT_IN_NAME for c in text[given_start:end])
+        and text[start:end] not in non_names()
+        and not (end - given_start == 2 and text[end - 1] in NOT_LAST_IN_NAME)
+    ]
+    for test in (_strong_boundary, _is_boundary):
+        for end in candidates:
+            if test(text, end):
+                return end
+    return None
+
+
+def split_org_title(piece: str) -> tuple[str, str]:
+    """Split one 、-separated piece into (organization, titles).
+
+    Example: ``"公安部十一局原副局长"`` → ``("公安部十一局", "原副局长")``;
+    ``"ZDNS 副主任"`` → ``("ZDNS", "副主任")``
+    """
+    match = title_pattern().search(piece)
+    if not match:
+        return piece.strip(), ""
+    return piece[: match.start()].strip(), match.group()
+
+
+def _looks_like_title_remainder(remainder: str) -> bool:
+    """A short Han-only remainder before a title is part of the title (国家级教学名师, 公安局长)."""
+    return (
+        bool(remainder)
+        and len(remainder) <= 5
+        and re.fullmatch(rf"{HAN}+", remainder) is not None
+        and not (remainder.endswith(org_suffixes()))
+    )
+
+
+@cache
+def org_suffixes() -> tuple[str, ...]:
+    """Words an organization name ends with (公司, 大学, 局 ...)."""
+    return tuple(sorted(load_lines("org_suffixes.txt"), key=len, reverse=True))
+
+
+def split_affiliation(prefix: str, original: str) -> tuple[str | None, str | None]:
+    """Affiliation and position from the words before a name (``prefix`` simplified, ``original`` as written).
+
+    Titles several 、-separated pieces long stay together; with several organization + title pairs
+    the pair nearest the name wins.
+
+    Example: ``"MANRS 指导委员会成员、ZDNS 副主任、首席科学家"`` → ``("ZDNS", "副主任、首席科学家")``
+    """
+    pieces: list[tuple[int, int]] = []
+    start = 0
+    for match in re.finditer("、", prefix):
+        pieces.append((start, match.start()))
+        start = match.end()
+    pieces.append((start, len(prefix)))
+    titles_start: int | None = None
+    affiliation: str | None = None
+    for index in range(len(pieces) - 1, -1, -1):
+        begin, end = pieces[index]
+        organization, title = split_org_title(prefix[begin:end])
+        if not title:
+            break
+        has_title_before = index > 0 and bool(
+            split_org_title(prefix[pieces[index - 1][0] : pieces[index - 1][1]])[1]
+        )
+        if organization and _looks_like_title_remainder(organization) and has_title_before:
+            titles_start = begin + (len(prefix[begin:end]) - len(prefix[begin:end].lstrip()))
+            continue
+        titles_start = end - len(title)
+        if organization:
+            org_start = begin + (len(prefix[begin:end]) - len(prefix[begin:end].lstrip()))
+            affiliation = original[org_start : org_start + len(organization)].strip()
+            break
+    if titles_start is None:
+        begin, end = pieces[-1]
+        text = original[begin:end].strip()
+        return (text or None), None
+    position = original[titles_start:].strip()
+    return affiliation or None, position or None

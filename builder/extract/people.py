@@ -1,0 +1,345 @@
+"""Participants of one event: who is named, in which role, with affiliation, position and talk title."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from builder.extract.chinese import simplified
+from builder.extract.names import (
+    GAP,
+    HAN,
+    LATIN_NAME,
+    follower_words,
+    leading_title_pattern,
+    org_suffixes,
+    read_name,
+    split_affiliation,
+    title_pattern,
+)
+from builder.extract.talks import talk_title
+from builder.extract.text import sentence_at
+from builder.lexicons import load_lines, load_mapping
+from builder.models import Article, Participant
+
+#: roles in the order that decides between two cues for one person
+ROLE_PRIORITY = ("moderator", "panelist", "speaker", "awardee", "other", "guest")
+#: a clause ends here; the words before a name never reach back past one of these
+HARD_STOP = re.compile(r"[，,。；;：:！？!?\n“”\"]")
+#: a sentence ends here; the words after a name that carry its role stop at one of these
+SENTENCE_STOP = re.compile(r"[。；;！？!?\n]")
+#: words that open a clause before a name and are not part of the affiliation
+LEAD_IN = re.compile(
+    r".*(?:由|邀请|邀|是|以及|包括|其中|出席的有|参加的有|还有|随后|紧接着|此外|最后|同时|另外|然后|会上|期间)"
+)
+#: a name in Latin letters in brackets right after a Han name: 江明灶（MengChow Kang）
+LATIN_IN_BRACKETS = re.compile(r"[（(]\s*([A-Za-z][A-Za-z .\-']+?)\s*[）)]")
+#: a list of bare names closed by 等 + a people word: 谭晓生、郑文彬、方兴等嘉宾
+NAME_LIST_END = re.compile(r"等(?:嘉宾|专家|学者|领导|同志|院士|教授|代表|人)")
+#: a name may not be one of these followed by 士/生/师 (刘女士, 王先生)
+ADDRESS_WORDS = ("女士", "先生", "老师", "同学")
+
+
+@dataclass
+class Mention:
+    """One place where a person is named; offsets are relative to the event scope."""
+
+    name_start: int
+    name_end: int
+    after: int
+    affiliation: str | None = None
+    position: str | None = None
+    name_latin: str | None = None
+    caption: bool = False
+    roles: list[str] = field(default_factory=list)
+    talk_title: str | None = None
+
+
+@cache
+def _role_cues() -> tuple[tuple[str, str], ...]:
+    return tuple(
+        sorted(load_mapping("person_role_cues.tsv").items(), key=lambda kv: len(kv[0]), reverse=True)
+    )
+
+
+@cache
+def _byline_titles() -> tuple[str, ...]:
+    return load_lines("non_person_titles.txt")
+
+
+def roles_in(words: str) -> list[str]:
+    """The roles named by cue words in ``words``, longest cue first at each position.
+
+    Example: ``"出席会议并致辞，"`` → ``["guest", "speaker"]``
+    """
+    found: list[str] = []
+    position = 0
+    while position < len(words):
+        for cue, role in _role_cues():
+            if words.startswith(cue, position):
+                if role != "awardee" or position <= 4:
+                    found.append(role)
+                position += len(cue)
+                break
+        else:
+            position += 1
+    return found
+
+
+def best_role(roles: list[str]) -> str | None:
+    """The strongest role of ``roles`` by ``ROLE_PRIORITY``."""
+    return min(roles, key=ROLE_PRIORITY.index) if roles else None
+
+
+def _clause_start(simple: str, name_start: int, floor: int) -> int:
+    """Where the words that describe a person begin: after the last hard stop and any lead-in."""
+    start = floor
+    for match in HARD_STOP.finditer(simple, floor, name_start):
+        start = match.end()
+    lead = LEAD_IN.match(simple, start, name_start)
+    return lead.end() if lead else start
+
+
+def _title_before(simple: str, clause_start: int, name_start: int) -> bool:
+    words = simple[clause_start:name_start].rstrip(" \u3000\u00a0")
+    if not words or words.endswith(_byline_titles()):
+        return False
+    return bool(title_pattern().search(words))
+
+
+def _org_before(simple: str, clause_start: int, name_start: int) -> bool:
+    words = simple[clause_start:name_start].rstrip(" \u3000\u00a0")
+    return bool(words) and (words.endswith(org_suffixes()) or bool(re.search(r"[A-Za-z]$", words)))
+
+
+def _title_after(simple: str, end: int) -> int:
+    """End of a title written right after the name (王建华会长), else ``end``."""
+    match = leading_title_pattern().match(simple, end)
+    return match.end() if match else end
+
+
+def _is_caption(simple: str, clause_start: int, after: int) -> bool:
+    """True when the mention fills its whole line (a photo caption or speaker line)."""
+    line_start = simple.rfind("\n", 0, clause_start) + 1
+    line_end = simple.find("\n", after)
+    line_end = len(simple) if line_end < 0 else line_end
+    before = simple[line_start:clause_start].strip()
+    rest = simple[after:line_end].strip()
+    return not before and len(rest) <= 3
+
+
+def _han_mentions(simple: str) -> list[tuple[int, int]]:
+    """(start, end) of every Han or dotted name that reads as a name where it stands."""
+    spans: list[tuple[int, int]] = []
+    position = 0
+    while position < len(simple):
+        end = read_name(simple, position)
+        if end is None or simple.startswith(ADDRESS_WORDS, position + 1):
+            position += 1
+            continue
+        if position > 0 and re.match(r"[A-Za-z0-9]", simple[position - 1]):
+            position += 1
+            continue
+        spans.append((position, end))
+        position += 1
+    return spans
+
+
+def _accept(simple: str, start: int, end: int, floor: int, known: set[str]) -> bool:
+    """Whether the name candidate at ``start:end`` is a person in context."""
+    clause = _clause_start(simple, start, floor)
+    before = simple[clause:start].rstrip(" \u3000\u00a0")
+    if before.endswith(_byline_titles()):
+        return False
+    if simple[start:end] in known:
+        return True
+    if _title_before(simple, clause, start):
+        return True
+    after_title = _title_after(simple, end)
+    open_left = not before or not re.match(HAN, before[-1]) or _org_before(simple, clause, start)
+    if (
+        open_left
+        and after_title > end
+        and re.match(r"[\s，,、。；;）)等出在致主表指]|$", simple[after_title : after_title + 1])
+    ):
+        return True
+    rest = simple[end:]
+    if (
+        _org_before(simple, clause, start)
+        and rest.startswith(follower_words())
+        and not rest.startswith(("的", "和", "与", "及", "等"))
+    ):
+        return True
+    return False
+
+
+def _latin_mentions(simple: str) -> list[tuple[int, int]]:
+    """Latin names introduced by a title (主席 Susan Hares) or followed by what a speaker does."""
+    spans = []
+    for match in LATIN_NAME.finditer(simple):
+        start, end = match.span()
+        if start > 0 and re.match(r"[A-Za-z0-9（(]", simple[start - 1 : start].strip() or "x"):
+            continue
+        if start > 0 and simple[start - 1] in "（(":
+            continue
+        before = simple[max(0, start - 20) : start].rstrip(" \u3000\u00a0")
+        rest = simple[end:].lstrip(" \u3000\u00a0")
+        titled = bool(before) and bool(title_pattern().search(before))
+        acting = rest.startswith(follower_words()) and not rest.startswith(("的", "和", "与", "及", "等"))
+        line_alone = (rest.startswith("\n") or not rest) and (not before or before.endswith("\n"))
+        if titled or acting or line_alone:
+            spans.append((start, end))
+    return spans
+
+
+def _mentions(simple: str, original: str) -> list[Mention]:
+    """Every accepted person mention in the scope, in text order."""
+    candidates = sorted(set(_han_mentions(simple)) | set(_latin_mentions(simple)))
+    accepted: list[tuple[int, int]] = []
+    known: set[str] = set()
+    floor = 0
+    for start, end in candidates:
+        if accepted and start < accepted[-1][1]:
+            continue
+        if (
+            _accept(simple, start, end, floor, known)
+            or _in_name_list(simple, start, end)
+            or (LATIN_NAME.fullmatch(simple[start:end]) and start >= floor)
+        ):
+            accepted.append((start, end))
+            known.add(simple[start:end])
+            floor = end
+    return [
+        _describe(simple, original, start, end, accepted[index - 1][1] if index else 0)
+        for index, (start, end) in enumerate(accepted)
+    ]
+
+
+def _in_name_list(simple: str, start: int, end: int) -> bool:
+    """True for a bare name inside ``A、B、C等嘉宾``."""
+    tail = re.match(rf"(?:、{HAN}{{2,4}})*", simple[end:])
+    closing = end + (tail.end() if tail else 0)
+    return bool(NAME_LIST_END.match(simple, closing)) and (
+        start == 0 or simple[start - 1] in "、，,及和与\n "
+    )
+
+
+def _describe(simple: str, original: str, start: int, end: int, floor: int) -> Mention:
+    """Affiliation, position and Latin name of the mention at ``start:end``."""
+    clause = _clause_start(simple, start, floor)
+    prefix = simple[clause:start]
+    after = end
+    name_latin = None
+    bracket = LATIN_IN_BRACKETS.match(simple, after)
+    if bracket and re.search(HAN, simple[start:end]):
+        name_latin = original[bracket.start(1) : bracket.end(1)]
+        after = bracket.end()
+    elif LATIN_NAME.fullmatch(simple[start:end]):
+        name_latin = original[start:end]
+    title_end = _title_after(simple, GAP.match(simple, after).end())
+    affiliation, position = split_affiliation(prefix, original[clause:start])
+    if title_end > after and position is None:
+        position = original[GAP.match(simple, after).end() : title_end]
+    after = max(after, title_end)
+    return Mention(start, end, after, affiliation, position, name_latin, _is_caption(simple, clause, after))
+
+
+def _assign_roles(
+    simple: str, original: str, mentions: list[Mention], emphasis: list[tuple[int, int]]
+) -> None:
+    """Roles and talk title of each mention from the words after it, up to the next mention.
+
+    Names in a list (``A，B，C……等参加论坛``) share the words after the last name of the list.
+    """
+    inherited_roles: list[str] = []
+    inherited_title: str | None = None
+    for index in range(len(mentions) - 1, -1, -1):
+        mention = mentions[index]
+        stop = SENTENCE_STOP.search(simple, mention.after)
+        zone_end = stop.start() if stop else len(simple)
+        following = mentions[index + 1] if index + 1 < len(mentions) else None
+        continues_list = following is not None and following.name_start <= zone_end
+        if continues_list:
+            zone_end = _clause_start(simple, following.name_start, mention.after)
+        zone = simple[mention.after : zone_end]
+        roles = roles_in(zone)
+        title = talk_title(simple, original, mention.after, zone_end, emphasis)
+        if continues_list and not roles and len(zone.strip(" ，,、和及与\u3000")) <= 2:
+            roles, title = list(inherited_roles), title or inherited_title
+        if not roles:
+            roles = roles_in(_lead_words(simple, mention))
+        mention.roles, mention.talk_title = roles, title
+        inherited_roles, inherited_title = roles, title
+
+
+def _lead_words(simple: str, mention: Mention) -> str:
+    """Words before the mention in its sentence, or the line before a caption (主持人：, 演讲嘉宾)."""
+    sentence_start = max(simple.rfind(ch, 0, mention.name_start) for ch in "。；;！？!?\n") + 1
+    words = simple[sentence_start : mention.name_start]
+    if mention.caption and not words.strip():
+        previous_end = simple.rfind("\n", 0, sentence_start - 1) if sentence_start else -1
+        lines = [line for line in simple[: max(sentence_start - 1, 0)].split("\n") if line.strip()]
+        words = lines[-1] if lines and previous_end >= -1 else ""
+    return words if len(words) <= 40 else ""
+
+
+def find_participants(article: Article, start: int, end: int) -> tuple[Participant, ...]:
+    """Everyone named in ``article.text[start:end]`` in a participant role, in order of first mention.
+
+    Example: ``**中国工程院院士吴世忠**的发言以**《共建“一带一路”网络空间命运共同体》**为题`` →
+    ``Participant(name="吴世忠", role="speaker", affiliation="中国工程院", position="院士",
+    talk_title="共建“一带一路”网络空间命运共同体")``
+    """
+    original = article.text[start:end]
+    simple = simplified(original)
+    emphasis = [(s - start, e - start) for s, e in article.emphasis if s >= start and e <= end]
+    mentions = _mentions(simple, original)
+    _assign_roles(simple, original, mentions, emphasis)
+    people: dict[str, list[Mention]] = {}
+    for mention in mentions:
+        people.setdefault(simple[mention.name_start : mention.name_end], []).append(mention)
+    _add_bare_mentions(simple, people)
+    records = []
+    for group in people.values():
+        record = _participant(article, start, original, group)
+        if record is not None:
+            records.append(record)
+    return tuple(records)
+
+
+def _add_bare_mentions(simple: str, people: dict[str, list[Mention]]) -> None:
+    """Roles from later bare mentions of a known name (``杨海军指出``)."""
+    taken = {(m.name_start, m.name_end) for group in people.values() for m in group}
+    for name, group in people.items():
+        for match in re.finditer(re.escape(name), simple):
+            if (match.start(), match.end()) in taken or any(s <= match.start() < e for s, e in taken):
+                continue
+            stop = SENTENCE_STOP.search(simple, match.end())
+            zone = simple[match.end() : stop.start() if stop else len(simple)]
+            roles = roles_in(zone[:30])
+            if roles:
+                group.append(Mention(match.start(), match.end(), match.end(), roles=roles))
+
+
+def _participant(article: Article, offset: int, original: str, group: list[Mention]) -> Participant | None:
+    """One participant record from all mentions of one person; None when no role is known."""
+    role = best_role([role for mention in group for role in mention.roles])
+    if role is None:
+        if not any(mention.caption for mention in group):
+            return None
+        role = "guest"
+    described = next((m for m in group if m.affiliation), None) or next(
+        (m for m in group if m.position), group[0]
+    )
+    first = group[0]
+    evidence = sentence_at(article.text, offset + first.name_start)
+    return Participant(
+        name=original[first.name_start : first.name_end],
+        role=role,
+        evidence=evidence,
+        name_latin=next((m.name_latin for m in group if m.name_latin), None),
+        affiliation=described.affiliation,
+        position=described.position,
+        talk_title=next((m.talk_title for m in group if m.talk_title), None),
+    )
