@@ -9,9 +9,9 @@ from functools import cache
 from builder.lexicons import load_lines, load_mapping
 
 #: characters that never occur inside a Chinese given name (function words, title fragments)
-NOT_IN_NAME = frozenset("的了是在和与及等为对就也还并从以副总原各位名个们这那其之所将于被把向给着过年月日时")
+NOT_IN_NAME = frozenset("的了是在和与及等为对就也还并从以副总原各位名个们这那其之所将于被把给着过月日时")
 #: characters that end a clause word rather than a three-character name (杨华则在, 石伟就)
-NOT_LAST_IN_NAME = frozenset("则在就对向与和及也还又并说称等曾将已")
+NOT_LAST_IN_NAME = frozenset("则在就对向与和及也还又并说称等曾将已共")
 #: a run of Han characters
 HAN = r"[\u3400-\u9fff]"
 #: a name written in Latin letters: two or three capitalized words (MengChow Kang, Edward HUMPHREYS)
@@ -76,7 +76,7 @@ def _is_boundary(text: str, pos: int) -> bool:
         return True
     if char.isascii() and char.isalnum():
         return True
-    return text.startswith(follower_words(), pos)
+    return text.startswith(follower_words(), pos) or bool(leading_title_pattern().match(text, pos))
 
 
 def _strong_boundary(text: str, pos: int) -> bool:
@@ -120,17 +120,42 @@ def read_name(text: str, start: int) -> int | None:
 def split_org_title(piece: str) -> tuple[str, str]:
     """Split one 、-separated piece into (organization, titles).
 
+    A few words between the organization's suffix and the title belong to the title.
+
     Example: ``"公安部十一局原副局长"`` → ``("公安部十一局", "原副局长")``;
-    ``"ZDNS 副主任"`` → ``("ZDNS", "副主任")``
+    ``"ZDNS 副主任"`` → ``("ZDNS", "副主任")``; ``"小米集团安全工程师"`` → ``("小米集团", "安全工程师")``
     """
     match = title_pattern().search(piece)
     if not match:
         return piece.strip(), ""
-    return piece[: match.start()].strip(), match.group()
+    organization = piece[: match.start()].rstrip()
+    cut = max(
+        (
+            organization.rfind(suffix) + len(suffix)
+            for suffix in org_suffixes()
+            if len(suffix) > 1 and suffix in organization
+        ),
+        default=-1,
+    )
+    tail = organization[cut:] if cut > 0 else ""
+    if tail.startswith("的"):
+        return organization[:cut].strip(), match.group()
+    if (
+        tail
+        and len(tail) <= 6
+        and re.fullmatch(rf"{HAN}+", tail)
+        and not tail.startswith(("党", "原", "前"))
+        and not tail.endswith(org_suffixes())
+    ):
+        return organization[:cut].strip(), piece[len(organization) - len(tail) :].strip()
+    return organization.strip(), match.group()
 
 
 def _looks_like_title_remainder(remainder: str) -> bool:
-    """A short Han-only remainder before a title is part of the title (国家级教学名师, 公安局长)."""
+    """A short Han-only remainder before a title is part of the title (国家级教学名师, 公安局长),
+    and so is a party unit of the organization already named (党委宣传部部长)."""
+    if remainder.startswith(("党委", "党组", "党总支", "党工委")):
+        return True
     return (
         bool(remainder)
         and len(remainder) <= 5

@@ -14,13 +14,15 @@ from builder.models import Article, Organization
 #: a clause ends here; an organization list never reaches back past one of these
 HARD_STOP = re.compile(r"[，,。；;：:！？!?\n]")
 #: words that introduce the organizations of a role (由A主办, 得到A支持, 在A指导下, 以A名义举办)
-INTRODUCER = re.compile(r".*?(?:由|得到|在|受|经|以)")
+INTRODUCER = re.compile(r".*?(?:由|得到|在|以)")
 #: what may follow a role word when it names a role (主办，/ 主办的 / 指导下 / 支持单位 / 主办“…”)
 ROLE_END = re.compile(r"$|[，,。、；;的\n）)“\"：:]|单位|下|了|此次|本次")
 #: words that close a list without being part of its last name (等33个部门, 提供平台, 名义)
 LIST_TAIL = re.compile(
     r"(?:等[\d一二三四五六七八九十百多余几]*[个家所]?(?:单位|部门|机构|企业)?|提供(?:平台|大力)?|共同|名义|大力|\s)+$"
 )
+#: a role word after these is an outcome or a noun (成功举办, 社会组织), not an organizing role
+NOT_A_ROLE_BEFORE = ("成功", "顺利", "圆满", "社会", "国际", "行业", "学术", "基层", "党组", "群团")
 #: list separators; 和/及/与/联合 only split between two names that each look like an organization
 SEPARATOR = re.compile(r"[、，,；;]|以及|及|和|与|联合|\s+")
 #: an item starting with one of these is a description (各省网信办, 相关部门), not a name
@@ -49,7 +51,8 @@ def looks_like_org(name: str) -> bool:
 
     Example: ``"中国对外经济贸易会计学会"`` → True; ``"大赛的成功"`` → False
     """
-    return name.endswith(org_suffixes()) or bool(re.search(r"[A-Za-z]{2,}", name))
+    bare = re.sub(r"[（(][^（）()]*[）)]$", "", name).strip()
+    return bare.endswith(org_suffixes()) or bool(re.search(r"[A-Za-z]{2,}", bare))
 
 
 def _split_items(simple: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -93,7 +96,7 @@ def _keep(names: list[str], introduced: bool) -> list[bool]:
     """
     plausible = [bool(n) and len(n) >= 2 and not n.startswith(GENERIC) and "相关" not in n for n in names]
     organized = [p and looks_like_org(n) for p, n in zip(plausible, names, strict=True)]
-    if introduced and any(organized):
+    if (introduced and any(organized)) or (len(names) >= 2 and 2 * sum(organized) >= len(names)):
         return plausible
     return organized
 
@@ -104,6 +107,8 @@ def _prose_lists(simple: str) -> list[tuple[str, int, int, bool]]:
     previous_end = 0
     for match in _role_pattern().finditer(simple):
         if not ROLE_END.match(simple, match.end()) and match.group() != "组织开展":
+            continue
+        if simple[max(0, match.start() - 2) : match.start()] in NOT_A_ROLE_BEFORE:
             continue
         start = previous_end if previous_end > match.start() - 80 else 0
         for stop in HARD_STOP.finditer(simple, start, match.start()):

@@ -26,17 +26,29 @@ from builder.models import Article, Participant
 #: roles in the order that decides between two cues for one person
 ROLE_PRIORITY = ("moderator", "panelist", "speaker", "awardee", "other", "guest")
 #: a clause ends here; the words before a name never reach back past one of these
-HARD_STOP = re.compile(r"[，,。；;：:！？!?\n“”\"]")
+HARD_STOP = re.compile(r"[，,。；;：:！？!?\n“”\"｜|]")
 #: a sentence ends here; the words after a name that carry its role stop at one of these
 SENTENCE_STOP = re.compile(r"[。；;！？!?\n]")
+#: what may stand between two names of one list (、，以及 和)
+LIST_GAP = " ，,、和及与以\u3000"
+#: quoted words (“对话”) name things, they do not say what a person does
+QUOTED = re.compile(r"“[^“”]*”")
+#: a clause ends here; a later bare mention of a name takes its role from its own clause only
+CLAUSE_STOP = re.compile(r"[，,。；;！？!?\n“”]")
 #: words that open a clause before a name and are not part of the affiliation
 LEAD_IN = re.compile(
-    r".*(?:由|邀请|邀|是|以及|包括|其中|出席的有|参加的有|还有|随后|紧接着|此外|最后|同时|另外|然后|会上|期间)"
+    r".*(?:由|邀请|邀|是|了|以及|包括|其中|来自|出席的有|参加的有|还有|随后|紧接着|此外|最后|同时|另外|然后|会上|期间)"
 )
 #: a name in Latin letters in brackets right after a Han name: 江明灶（MengChow Kang）
 LATIN_IN_BRACKETS = re.compile(r"[（(]\s*([A-Za-z][A-Za-z .\-']+?)\s*[）)]")
-#: a list of bare names closed by 等 + a people word: 谭晓生、郑文彬、方兴等嘉宾
-NAME_LIST_END = re.compile(r"等(?:嘉宾|专家|学者|领导|同志|院士|教授|代表|人)")
+#: the rest of a list of bare names closed by 等 + a people word: 谭晓生、郑文彬、方兴等嘉宾
+NAME_LIST_REST = re.compile(r"(?:、[\u3400-\u9fff]{2,4}?)*?等(?:嘉宾|专家|学者|领导|同志|院士|教授|代表|人)")
+#: an organizing role right after a candidate shows it is an organization (广州大学方班共同组织)
+ORG_ROLE_WORDS = tuple(
+    f"{joint}{role}"
+    for joint in ("", "共同", "联合")
+    for role in ("主办", "承办", "协办", "举办", "组织", "指导", "支持")
+)
 #: a name may not be one of these followed by 士/生/师 (刘女士, 王先生)
 ADDRESS_WORDS = ("女士", "先生", "老师", "同学")
 
@@ -74,6 +86,7 @@ def roles_in(words: str) -> list[str]:
     Example: ``"出席会议并致辞，"`` → ``["guest", "speaker"]``
     """
     found: list[str] = []
+    words = QUOTED.sub(lambda quoted: "“" + " " * (len(quoted.group()) - 2) + "”", words)
     position = 0
     while position < len(words):
         for cue, role in _role_cues():
@@ -98,7 +111,15 @@ def _clause_start(simple: str, name_start: int, floor: int) -> int:
     for match in HARD_STOP.finditer(simple, floor, name_start):
         start = match.end()
     lead = LEAD_IN.match(simple, start, name_start)
-    return lead.end() if lead else start
+    start = lead.end() if lead else start
+    depth = 0
+    for index in range(start, name_start):
+        depth += {"（": 1, "(": 1, "）": -1, ")": -1}.get(simple[index], 0)
+        if depth < 0:
+            start, depth = index + 1, 0
+    while start < name_start and simple[start] in " \u3000-•·*#>":
+        start += 1
+    return start
 
 
 def _title_before(simple: str, clause_start: int, name_start: int) -> bool:
@@ -154,6 +175,11 @@ def _accept(simple: str, start: int, end: int, floor: int, known: set[str]) -> b
         return False
     if simple[start:end] in known:
         return True
+    title_here = leading_title_pattern().match(simple, start)
+    if title_here and title_here.end() > end:
+        return False
+    if simple.startswith(ORG_ROLE_WORDS, end):
+        return False
     if _title_before(simple, clause, start):
         return True
     after_title = _title_after(simple, end)
@@ -179,14 +205,18 @@ def _latin_mentions(simple: str) -> list[tuple[int, int]]:
     spans = []
     for match in LATIN_NAME.finditer(simple):
         start, end = match.span()
-        if start > 0 and re.match(r"[A-Za-z0-9（(]", simple[start - 1 : start].strip() or "x"):
+        if start > 0 and re.match(r"[A-Za-z0-9]", simple[start - 1]):
             continue
         if start > 0 and simple[start - 1] in "（(":
             continue
         before = simple[max(0, start - 20) : start].rstrip(" \u3000\u00a0")
         rest = simple[end:].lstrip(" \u3000\u00a0")
         titled = bool(before) and bool(title_pattern().search(before))
-        acting = rest.startswith(follower_words()) and not rest.startswith(("的", "和", "与", "及", "等"))
+        if not re.match(r"[A-Z][a-z]", match.group()) or leading_title_pattern().match(rest):
+            continue
+        acting = rest.startswith(follower_words()) and not rest.startswith(
+            ("的", "和", "与", "及", "等", "所")
+        )
         line_alone = (rest.startswith("\n") or not rest) and (not before or before.endswith("\n"))
         if titled or acting or line_alone:
             spans.append((start, end))
@@ -196,39 +226,45 @@ def _latin_mentions(simple: str) -> list[tuple[int, int]]:
 def _mentions(simple: str, original: str) -> list[Mention]:
     """Every accepted person mention in the scope, in text order."""
     candidates = sorted(set(_han_mentions(simple)) | set(_latin_mentions(simple)))
-    accepted: list[tuple[int, int]] = []
+    mentions: list[Mention] = []
     known: set[str] = set()
-    floor = 0
     for start, end in candidates:
-        if accepted and start < accepted[-1][1]:
+        floor = mentions[-1].after if mentions else 0
+        if mentions and start < floor:
             continue
+        if _completes_title(simple, start, floor):
+            continue
+        name = simple[start:end]
         if (
             _accept(simple, start, end, floor, known)
             or _in_name_list(simple, start, end)
-            or (LATIN_NAME.fullmatch(simple[start:end]) and start >= floor)
+            or (LATIN_NAME.fullmatch(name) is not None)
         ):
-            accepted.append((start, end))
-            known.add(simple[start:end])
-            floor = end
-    return [
-        _describe(simple, original, start, end, accepted[index - 1][1] if index else 0)
-        for index, (start, end) in enumerate(accepted)
-    ]
+            mention = _describe(simple, original, start, end, floor)
+            if name in known and not _title_before(simple, _clause_start(simple, start, floor), start):
+                mention.affiliation = mention.position = None
+            mentions.append(mention)
+            known.add(name)
+    return mentions
+
+
+def _completes_title(simple: str, start: int, floor: int) -> bool:
+    """True when the first character of a candidate ends a title instead (局长孙东 is not 长孙东)."""
+    clause = _clause_start(simple, start, floor)
+    match = title_pattern().search(simple[clause : start + 1])
+    return match is not None and match.end() == start + 1 - clause and match.start() < start - clause
 
 
 def _in_name_list(simple: str, start: int, end: int) -> bool:
     """True for a bare name inside ``A、B、C等嘉宾``."""
-    tail = re.match(rf"(?:、{HAN}{{2,4}})*", simple[end:])
-    closing = end + (tail.end() if tail else 0)
-    return bool(NAME_LIST_END.match(simple, closing)) and (
-        start == 0 or simple[start - 1] in "、，,及和与\n "
-    )
+    return bool(NAME_LIST_REST.match(simple, end)) and (start == 0 or simple[start - 1] in "、，,及和与\n ")
 
 
 def _describe(simple: str, original: str, start: int, end: int, floor: int) -> Mention:
     """Affiliation, position and Latin name of the mention at ``start:end``."""
     clause = _clause_start(simple, start, floor)
-    prefix = simple[clause:start]
+    prefix_end = len(simple[:start].rstrip(" \u3000\u00a0"))
+    prefix = simple[clause:prefix_end]
     after = end
     name_latin = None
     bracket = LATIN_IN_BRACKETS.match(simple, after)
@@ -238,7 +274,9 @@ def _describe(simple: str, original: str, start: int, end: int, floor: int) -> M
     elif LATIN_NAME.fullmatch(simple[start:end]):
         name_latin = original[start:end]
     title_end = _title_after(simple, GAP.match(simple, after).end())
-    affiliation, position = split_affiliation(prefix, original[clause:start])
+    affiliation, position = split_affiliation(prefix, original[clause:prefix_end])
+    if affiliation:
+        affiliation = affiliation.removesuffix("的").removeprefix("原").strip() or None
     if title_end > after and position is None:
         position = original[GAP.match(simple, after).end() : title_end]
     after = max(after, title_end)
@@ -252,6 +290,16 @@ def _assign_roles(
 
     Names in a list (``A，B，C……等参加论坛``) share the words after the last name of the list.
     """
+    leads: list[str] = []
+    for index, mention in enumerate(mentions):
+        previous = mentions[index - 1] if index else None
+        gap = (
+            simple[previous.after : _clause_start(simple, mention.name_start, previous.after)]
+            if previous
+            else ""
+        )
+        joined = previous is not None and len(gap.strip(LIST_GAP)) <= 8 and "\n" not in gap
+        leads.append(leads[-1] if joined else _lead_words(simple, mention))
     inherited_roles: list[str] = []
     inherited_title: str | None = None
     for index in range(len(mentions) - 1, -1, -1):
@@ -265,10 +313,12 @@ def _assign_roles(
         zone = simple[mention.after : zone_end]
         roles = roles_in(zone)
         title = talk_title(simple, original, mention.after, zone_end, emphasis)
-        if continues_list and not roles and len(zone.strip(" ，,、和及与\u3000")) <= 2:
+        if continues_list and not roles and len(zone.strip(LIST_GAP)) <= 8:
             roles, title = list(inherited_roles), title or inherited_title
         if not roles:
-            roles = roles_in(_lead_words(simple, mention))
+            roles = roles_in(leads[index])
+        if not roles and title:
+            roles = ["speaker"]
         mention.roles, mention.talk_title = roles, title
         inherited_roles, inherited_title = roles, title
 
@@ -281,7 +331,8 @@ def _lead_words(simple: str, mention: Mention) -> str:
         previous_end = simple.rfind("\n", 0, sentence_start - 1) if sentence_start else -1
         lines = [line for line in simple[: max(sentence_start - 1, 0)].split("\n") if line.strip()]
         words = lines[-1] if lines and previous_end >= -1 else ""
-    return words if len(words) <= 40 else ""
+    clause_start = max(words.rfind(ch) for ch in "，,") + 1
+    return words[clause_start:][-40:]
 
 
 def find_participants(article: Article, start: int, end: int) -> tuple[Participant, ...]:
@@ -315,9 +366,11 @@ def _add_bare_mentions(simple: str, people: dict[str, list[Mention]]) -> None:
         for match in re.finditer(re.escape(name), simple):
             if (match.start(), match.end()) in taken or any(s <= match.start() < e for s, e in taken):
                 continue
-            stop = SENTENCE_STOP.search(simple, match.end())
+            if match.start() > 0 and re.match(HAN, simple[match.start() - 1]):
+                continue
+            stop = CLAUSE_STOP.search(simple, match.end())
             zone = simple[match.end() : stop.start() if stop else len(simple)]
-            roles = roles_in(zone[:30])
+            roles = roles_in(zone[:20])
             if roles:
                 group.append(Mention(match.start(), match.end(), match.end(), roles=roles))
 
