@@ -273,12 +273,15 @@ def _describe(simple: str, original: str, start: int, end: int, floor: int) -> M
         after = bracket.end()
     elif LATIN_NAME.fullmatch(simple[start:end]):
         name_latin = original[start:end]
-    title_end = _title_after(simple, GAP.match(simple, after).end())
+    gap_end = GAP.match(simple, after).end()
+    title_end = _title_after(simple, gap_end)
     affiliation, position = split_affiliation(prefix, original[clause:prefix_end])
     if affiliation:
         affiliation = affiliation.removesuffix("的").removeprefix("原").strip() or None
-    if title_end > after and position is None:
-        position = original[GAP.match(simple, after).end() : title_end]
+    if title_end == gap_end:
+        title_end = after
+    elif position is None:
+        position = original[gap_end:title_end]
     after = max(after, title_end)
     return Mention(start, end, after, affiliation, position, name_latin, _is_caption(simple, clause, after))
 
