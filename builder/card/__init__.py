@@ -1,0 +1,154 @@
+"""Stage 6: the dataset card and the consumer metadata of a build or release folder.
+
+``write_card`` writes ``README.md`` (the Hugging Face card), ``croissant.json`` (MLCommons
+Croissant) and ``datapackage.json`` (Frictionless), all generated from ``schema/`` and the
+folder's manifest; nothing in them is written by hand.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from builder.card.body import bibtex, render_body
+from builder.card.croissant import croissant
+from builder.card.datapackage import datapackage
+from builder.card.facts import BuildFacts, read_facts
+from builder.card.header import metadata, render_header
+from builder.errors import BuildFolderError
+
+CARD_NAME = "README.md"
+CROISSANT_NAME = "croissant.json"
+DATAPACKAGE_NAME = "datapackage.json"
+#: the standalone YAML that ``datasets`` reads next to a README without a header (the repository root)
+HF_YAML_NAME = ".huggingface.yaml"
+
+
+def _dump(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def default_location(folder: Path, manifest: dict) -> str:
+    """How the card's snippets name the folder: ``data/releases/X.Y.Z`` for a release, else its name."""
+    version = manifest.get("version")
+    return f"data/releases/{version}" if version else Path(folder).name
+
+
+def render_card(
+    folder: Path,
+    manifest: dict,
+    *,
+    quality: dict | None = None,
+    changes: str | None = None,
+    location: str | None = None,
+    data_prefix: str = "",
+    facts: BuildFacts | None = None,
+) -> str:
+    """The card (README.md with YAML front matter) of the build or release in ``folder``.
+
+    ``quality`` is ``EvaluationReport.to_dict()``; ``changes`` the Markdown of "Changes since X";
+    ``location`` the path the loading snippets use; ``data_prefix`` is prepended to ``data_files``.
+    """
+    facts = facts or read_facts(Path(folder), manifest)
+    location = location or default_location(folder, manifest)
+    body = render_body(facts, location=location, quality=quality, changes=changes)
+    return render_header(facts, data_prefix=data_prefix) + "\n" + body
+
+
+def write_card(
+    folder: Path,
+    manifest: dict,
+    *,
+    quality: dict | None = None,
+    changes: str | None = None,
+    location: str | None = None,
+) -> Path:
+    """Write ``README.md``, ``croissant.json`` and ``datapackage.json`` into ``folder``; return the card's path."""
+    folder = Path(folder)
+    facts = read_facts(folder, manifest)
+    path = folder / CARD_NAME
+    path.write_text(
+        render_card(folder, manifest, quality=quality, changes=changes, location=location, facts=facts),
+        encoding="utf-8",
+    )
+    (folder / CROISSANT_NAME).write_text(_dump(croissant(facts, citation=bibtex(facts), published=(facts.created_at or "")[:10] or None)), encoding="utf-8")
+    (folder / DATAPACKAGE_NAME).write_text(_dump(datapackage(facts)), encoding="utf-8")
+    return path
+
+
+def write_root_card(folder: Path, manifest: dict, root: Path, *, quality: dict | None = None) -> Path:
+    """Write ``root/dataset_card.md`` and ``root/.huggingface.yaml`` for the release in ``folder``.
+
+    Their ``data_files`` point into ``folder`` (relative to ``root``), so
+    ``datasets.load_dataset(str(root), "events")`` loads that release.
+    """
+    folder, root = Path(folder), Path(root)
+    prefix = Path(os.path.relpath(folder.resolve(), root.resolve())).as_posix()
+    facts = read_facts(folder, manifest)
+    path = root / "dataset_card.md"
+    path.write_text(
+        render_card(folder, manifest, quality=quality, location=prefix, data_prefix=prefix + "/", facts=facts),
+        encoding="utf-8",
+    )
+    header = metadata(facts, data_prefix=prefix + "/")
+    import yaml
+
+    yaml_text = yaml.safe_dump(
+        {"configs": header["configs"], "dataset_info": header["dataset_info"]},
+        sort_keys=False, allow_unicode=True, width=1000,
+    )
+    (root / HF_YAML_NAME).write_text(yaml_text, encoding="utf-8")
+    return path
+
+
+@dataclass(frozen=True)
+class CardResult:
+    """What ``builder card`` wrote."""
+
+    written: tuple[Path, ...]
+
+    def summary_lines(self) -> list[str]:
+        return [f"wrote {path}" for path in self.written]
+
+    def to_dict(self) -> dict:
+        return {"written": [str(path) for path in self.written]}
+
+
+def read_manifest(folder: Path) -> dict:
+    """The ``manifest.json`` of a build or release folder."""
+    path = Path(folder) / "manifest.json"
+    if not path.is_file():
+        raise BuildFolderError(
+            "no manifest.json", path=str(folder), hint="Pass a build or release folder written by `builder build`"
+        )
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise BuildFolderError(
+            f"manifest.json is not valid JSON ({error.msg} at line {error.lineno})", path=str(path),
+            hint="Rebuild the folder with `builder build`",
+        ) from None
+
+
+def card_folder(
+    folder: Path, *, gold_dir: Path | None = None, root: Path | None = None, changes: str | None = None
+) -> CardResult:
+    """Re-render the card and metadata of ``folder`` (``builder card``); with ``root``, the root card too.
+
+    With ``gold_dir`` the Quality section is filled by evaluating the folder against it.
+    """
+    folder = Path(folder)
+    manifest = read_manifest(folder)
+    quality = None
+    if gold_dir is not None:
+        from builder.evaluate import evaluate
+
+        quality = evaluate(folder, gold_dir).to_dict()
+    written = [write_card(folder, manifest, quality=quality, changes=changes)]
+    written += [folder / CROISSANT_NAME, folder / DATAPACKAGE_NAME]
+    if root is not None:
+        written.append(write_root_card(folder, manifest, root, quality=quality))
+        written.append(Path(root) / HF_YAML_NAME)
+    return CardResult(written=tuple(written))

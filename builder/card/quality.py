@@ -1,0 +1,65 @@
+"""The card's Quality section, rendered from ``builder evaluate``'s report (``EvaluationReport.to_dict()``)."""
+
+from __future__ import annotations
+
+#: precision/recall/F1 rows of the report, with what each counts
+MATCH_ROWS = (
+    ("events", "events (paired with a gold event by name and start date)"),
+    ("participants_name", "participants by name"),
+    ("participants", "participants by name and role"),
+    ("organizations_name", "organizations by name"),
+    ("organizations", "organizations by name and role"),
+)
+
+NO_REPORT = (
+    "No evaluation report was supplied when this card was rendered, so no quality figures are "
+    "stated here. `builder evaluate --build <folder> --gold data/gold` measures this build against "
+    "the project's hand-annotated gold articles; `builder card <folder> --gold data/gold` renders "
+    "the figures into this section."
+)
+
+
+def _ratio(value: object) -> str:
+    return "n/a" if value is None else f"{float(value):.2f}"
+
+
+def render_quality(report: dict | None) -> str:
+    """Markdown for the Quality section; ``report`` is ``EvaluationReport.to_dict()`` or None."""
+    if not report:
+        return NO_REPORT
+    lines = [
+        f"Measured with `builder evaluate` against {report['gold_articles']} hand-annotated gold articles "
+        f"({report['gold_events']} gold events; {report['negative_articles']} articles that report no "
+        f"event). A gold annotation is what a careful reader finds in the article; the extractor "
+        "never saw these annotations. Precision is the share of extracted records that are in the "
+        "gold set, recall the share of gold records that were extracted, F1 their harmonic mean. "
+        "Participants and organizations are counted within events that were paired with a gold event.",
+        "",
+        "| records | precision | recall | F1 |",
+        "|---|---:|---:|---:|",
+    ]
+    for key, label in MATCH_ROWS:
+        score = report.get("scores", {}).get(key)
+        if score:
+            lines.append(f"| {label} | {_ratio(score['precision'])} | {_ratio(score['recall'])} | {_ratio(score['f1'])} |")
+    lines += [
+        "",
+        "Field accuracy is the share of known gold values (not null) that the extractor reproduced, "
+        "over the records that were paired:",
+        "",
+        "| field | accuracy | checked |",
+        "|---|---:|---:|",
+    ]
+    for field, ratio in report.get("accuracy", {}).items():
+        lines.append(f"| `{field}` | {_ratio(ratio['value'])} | {ratio['total']} |")
+    evidence = report.get("evidence_exact")
+    if evidence:
+        lines.append(f"| evidence span exact | {_ratio(evidence['value'])} | {evidence['total']} |")
+    lines += [
+        "",
+        f"Events extracted from the articles that report none: {report.get('events_on_negative_articles', 0)}. "
+        f"Headline score (mean of event F1, participant and organization F1 by name and role, start-date "
+        f"and city accuracy): {_ratio(report.get('headline'))}. The gold set is small, so each figure "
+        "has a wide margin of error; articles from other sources and styles may score lower.",
+    ]
+    return "\n".join(lines)
