@@ -363,3 +363,36 @@ def publish(
         return
     for line in plan.summary_lines():
         typer.echo(line)
+
+
+@app.command()
+def card(
+    folder: Annotated[Path, typer.Argument(help="A build or release folder, e.g. data/releases/1.0.0.")],
+    gold: Annotated[
+        Path | None,
+        typer.Option("--gold", help="Fill the Quality section by scoring against gold files, e.g. data/gold."),
+    ] = None,
+    root: Annotated[
+        Path | None,
+        typer.Option("--root", help="Also write ROOT/dataset_card.md and ROOT/.huggingface.yaml, e.g. ."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Re-render the dataset card and metadata files of a build or release folder.
+
+    Reads manifest.json and the Parquet tables; writes README.md, croissant.json and
+    datapackage.json into FOLDER (and the root card with --root).
+
+    Example: builder card build --gold data/gold
+    """
+    from builder.card import card_folder
+
+    try:
+        result = card_folder(folder, gold_dir=gold, root=root)
+    except BuilderError as error:
+        _fail(error)
+    if as_json:
+        _print_json(result.to_dict())
+        return
+    for line in result.summary_lines():
+        typer.echo(line)

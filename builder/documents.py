@@ -19,6 +19,8 @@ from schema.catalog import primary_key
 
 #: config folder and file name inside a build, like the four tables
 DOCUMENTS = documents_schema.DOCUMENTS
+#: every documents check failure means the regrouping is wrong, since its input was validated
+BUG_HINT = "The documents config is derived from validated tables, so this is a builder bug; report it"
 
 
 def _child_names(name: str) -> list[str]:
@@ -56,7 +58,10 @@ def build_documents(published: Mapping[str, pa.Table]) -> pa.Table:
         events_by_article[row["article_id"]].append(event)
     article_columns = list(documents_schema.ARTICLE_COLUMNS)
     rows = [
-        {**{name: article[name] for name in article_columns}, "events": events_by_article.get(article["article_id"], [])}
+        {
+            **{name: article[name] for name in article_columns},
+            "events": events_by_article.get(article["article_id"], []),
+        }
         for article in published["articles"].select(article_columns).to_pylist()
     ]
     return pa.Table.from_pylist(rows, schema=documents_schema.arrow_schema())
@@ -69,7 +74,9 @@ def flatten_documents(documents: pa.Table) -> dict[str, pa.Table]:
     organizations: list[dict] = []
     for document in documents.to_pylist():
         for event in document["events"]:
-            flat = {key: value for key, value in event.items() if key not in ("participants", "organizations")}
+            flat = {
+                key: value for key, value in event.items() if key not in ("participants", "organizations")
+            }
             events.append({"article_id": document["article_id"], **flat})
             participants += [{"event_id": event["event_id"], **person} for person in event["participants"]]
             organizations += [{"event_id": event["event_id"], **org} for org in event["organizations"]]
@@ -93,7 +100,9 @@ def check_documents(documents: pa.Table, published: Mapping[str, pa.Table]) -> N
 
     expected_schema = documents_schema.arrow_schema()
     if not documents.schema.equals(expected_schema):
-        raise ValidationFailed("schema differs from schema.documents.arrow_schema()", record=DOCUMENTS)
+        raise ValidationFailed(
+            "schema differs from schema.documents.arrow_schema()", record=DOCUMENTS, hint=BUG_HINT
+        )
     article_checks = schema.TABLES["articles"].to_schema().columns
     scalar_schema = pandera.DataFrameSchema(
         {name: article_checks[name] for name in documents_schema.ARTICLE_COLUMNS}, strict=False
@@ -103,14 +112,24 @@ def check_documents(documents: pa.Table, published: Mapping[str, pa.Table]) -> N
         scalar_schema.validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as error:
         first = error.failure_cases.iloc[0]
+        index = first["index"]
+        key = frame["article_id"].iloc[int(index)] if index is not None and index == index else "?"
         raise ValidationFailed(
-            f"{first['column']}: {first['check']}", record=DOCUMENTS, value=first["failure_case"]
+            f"breaks {str(first['check']).split('(')[0]}",
+            record=f"{DOCUMENTS} {key}",
+            field=str(first["column"]),
+            value=first["failure_case"],
+            hint=BUG_HINT,
         ) from error
     article_ids = published["articles"].column("article_id")
     if not documents.column("article_id").equals(article_ids):
-        raise ValidationFailed("article_id: rows differ from the articles table", record=DOCUMENTS)
+        raise ValidationFailed(
+            "rows differ from the articles table", record=DOCUMENTS, field="article_id", hint=BUG_HINT
+        )
     for name, rows in flatten_documents(documents).items():
         original = published[name]
         rebuilt = pa.Table.from_pylist(rows, schema=original.schema)
         if not _sorted(rebuilt, name).equals(_sorted(original, name)):
-            raise ValidationFailed(f"{name}: nested rows differ from the {name} table", record=DOCUMENTS)
+            raise ValidationFailed(
+                f"nested rows differ from the {name} table", record=DOCUMENTS, field=name, hint=BUG_HINT
+            )

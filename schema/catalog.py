@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 import schema
+from schema.relations import KEY_COLUMNS, PARENTS
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,8 @@ class ColumnSpec:
     minimum: int | None = None
     #: smallest allowed string length (``str_length`` checks)
     min_length: int | None = None
+    #: the value (or every list item) must hold a non-space character (``not_blank`` checks)
+    not_blank: bool = False
     unique: bool = False
     #: the fields of each element, when the column is a list of records
     children: tuple[ColumnSpec, ...] = ()
@@ -51,6 +54,8 @@ def _from_check(spec: dict, check_name: str, statistics: dict) -> None:
         spec["minimum"] = statistics["min_value"]
     elif check_name == "str_length" and statistics.get("min_value") is not None:
         spec["min_length"] = statistics["min_value"]
+    elif check_name in ("not_blank", "no_blank_items"):
+        spec["not_blank"] = True
 
 
 def table_columns(table: str) -> tuple[ColumnSpec, ...]:
@@ -77,24 +82,19 @@ def table_description(table: str) -> str:
 
 
 def primary_key(table: str) -> tuple[str, ...]:
-    """The key of a flat table: its composite ``Config.unique``, else its unique ``*_id`` column.
+    """The columns that identify a row of a flat table (``schema.relations.KEY_COLUMNS``).
 
     Example: ``primary_key("participants") == ("event_id", "person_order")``
     """
-    model_schema = schema.TABLES[table].to_schema()
-    if model_schema.unique:
-        return tuple(model_schema.unique)
-    return tuple(spec.name for spec in table_columns(table) if spec.unique and spec.name.endswith("_id"))[:1]
+    return KEY_COLUMNS[table]
 
 
 def foreign_keys(table: str) -> dict[str, str]:
-    """Column → referenced table, for every ``*_id`` column that is another table's single key.
+    """Column → referenced table (``schema.relations.PARENTS``); the referenced column has the same name.
 
     Example: ``foreign_keys("events") == {"article_id": "articles"}``
     """
-    single_keys = {
-        primary_key(other)[0]: other for other in schema.TABLES if len(primary_key(other)) == 1 and other != table
-    }
-    return {
-        spec.name: single_keys[spec.name] for spec in table_columns(table) if spec.name in single_keys
-    }
+    if table not in PARENTS:
+        return {}
+    parent, column = PARENTS[table]
+    return {column: parent}

@@ -21,7 +21,9 @@ DESCRIPTION = (
     "One row per article with its text and its events as nested records "
     "(document-level event extraction): derived from the four validated tables."
 )
-EVENTS_DESCRIPTION = "The events the article reports on, in article order; each with its participants and organizations."
+EVENTS_DESCRIPTION = (
+    "The events the article reports on, in article order; each with its participants and organizations."
+)
 PARTICIPANTS_DESCRIPTION = "The event's people (rows of `participants`), in `person_order`."
 ORGANIZATIONS_DESCRIPTION = "The event's organizations (rows of `organizations`), in `org_order`."
 
@@ -41,9 +43,15 @@ def _without(table: str, parent_key: str) -> tuple[ColumnSpec, ...]:
 def columns() -> tuple[ColumnSpec, ...]:
     """The documents columns: article columns, then ``events`` with nested people and organizations."""
     articles = {spec.name: spec for spec in table_columns("articles")}
-    participants = _record_list("participants", PARTICIPANTS_DESCRIPTION, _without("participants", "event_id"))
-    organizations = _record_list("organizations", ORGANIZATIONS_DESCRIPTION, _without("organizations", "event_id"))
-    events = _record_list("events", EVENTS_DESCRIPTION, (*_without("events", "article_id"), participants, organizations))
+    participants = _record_list(
+        "participants", PARTICIPANTS_DESCRIPTION, _without("participants", "event_id")
+    )
+    organizations = _record_list(
+        "organizations", ORGANIZATIONS_DESCRIPTION, _without("organizations", "event_id")
+    )
+    events = _record_list(
+        "events", EVENTS_DESCRIPTION, (*_without("events", "article_id"), participants, organizations)
+    )
     return (*(articles[name] for name in ARTICLE_COLUMNS), events)
 
 

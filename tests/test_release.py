@@ -32,6 +32,7 @@ def test_write_build_layout_and_manifest(raw_dir: Path, tmp_path: Path) -> None:
     assert sorted(path.relative_to(build).as_posix() for path in build.rglob("*") if path.is_file()) == [
         "README.md",
         "articles/train-00000-of-00001.parquet",
+        "documents/train-00000-of-00001.parquet",
         "events/train-00000-of-00001.parquet",
         "manifest.json",
         "manifest.sha256",

@@ -65,7 +65,7 @@ def write_card(
     changes: str | None = None,
     location: str | None = None,
 ) -> Path:
-    """Write ``README.md``, ``croissant.json`` and ``datapackage.json`` into ``folder``; return the card's path."""
+    """Write ``README.md``, ``croissant.json`` and ``datapackage.json`` into ``folder``; return the card path."""
     folder = Path(folder)
     facts = read_facts(folder, manifest)
     path = folder / CARD_NAME
@@ -73,7 +73,10 @@ def write_card(
         render_card(folder, manifest, quality=quality, changes=changes, location=location, facts=facts),
         encoding="utf-8",
     )
-    (folder / CROISSANT_NAME).write_text(_dump(croissant(facts, citation=bibtex(facts), published=(facts.created_at or "")[:10] or None)), encoding="utf-8")
+    (folder / CROISSANT_NAME).write_text(
+        _dump(croissant(facts, citation=bibtex(facts), published=(facts.created_at or "")[:10] or None)),
+        encoding="utf-8",
+    )
     (folder / DATAPACKAGE_NAME).write_text(_dump(datapackage(facts)), encoding="utf-8")
     return path
 
@@ -89,7 +92,9 @@ def write_root_card(folder: Path, manifest: dict, root: Path, *, quality: dict |
     facts = read_facts(folder, manifest)
     path = root / "dataset_card.md"
     path.write_text(
-        render_card(folder, manifest, quality=quality, location=prefix, data_prefix=prefix + "/", facts=facts),
+        render_card(
+            folder, manifest, quality=quality, location=prefix, data_prefix=prefix + "/", facts=facts
+        ),
         encoding="utf-8",
     )
     header = metadata(facts, data_prefix=prefix + "/")
@@ -97,7 +102,9 @@ def write_root_card(folder: Path, manifest: dict, root: Path, *, quality: dict |
 
     yaml_text = yaml.safe_dump(
         {"configs": header["configs"], "dataset_info": header["dataset_info"]},
-        sort_keys=False, allow_unicode=True, width=1000,
+        sort_keys=False,
+        allow_unicode=True,
+        width=1000,
     )
     (root / HF_YAML_NAME).write_text(yaml_text, encoding="utf-8")
     return path
@@ -121,13 +128,16 @@ def read_manifest(folder: Path) -> dict:
     path = Path(folder) / "manifest.json"
     if not path.is_file():
         raise BuildFolderError(
-            "no manifest.json", path=str(folder), hint="Pass a build or release folder written by `builder build`"
+            "no manifest.json",
+            path=str(folder),
+            hint="Pass a build or release folder written by `builder build`",
         )
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
         raise BuildFolderError(
-            f"manifest.json is not valid JSON ({error.msg} at line {error.lineno})", path=str(path),
+            f"manifest.json is not valid JSON ({error.msg} at line {error.lineno})",
+            path=str(path),
             hint="Rebuild the folder with `builder build`",
         ) from None
 

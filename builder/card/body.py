@@ -34,7 +34,9 @@ def _rows(specs: tuple[ColumnSpec, ...], prefix: str = "") -> list[str]:
         if spec.categories:
             description += " Allowed values: " + ", ".join(f"`{value}`" for value in spec.categories) + "."
         null = "yes" if spec.nullable else "no"
-        lines.append(f"| `{prefix}{spec.name}` | {type_name(spec.arrow_type)} | {null} | {_cell(description)} |")
+        lines.append(
+            f"| `{prefix}{spec.name}` | {type_name(spec.arrow_type)} | {null} | {_cell(description)} |"
+        )
         if spec.children:
             lines += _rows(spec.children, f"{prefix}{spec.name}[].")
     return lines
@@ -72,7 +74,7 @@ def load_snippets(facts: BuildFacts, location: str) -> str:
             "",
             "# one row per article; `events` is a list of dicts with nested participants and organizations",
             f'documents = load_dataset("{location}", "documents", split="train")',
-            "first = documents[0]",
+            'first = next((row for row in documents if row["events"]), documents[0])',
             'print(first["title"], [event["name"] for event in first["events"]])',
         ]
     pandas_lines = [
@@ -127,7 +129,9 @@ def summary_counts(facts: BuildFacts) -> str:
         f"{facts.rows('organizations')} organization rows."
     )
     if facts.published_range:
-        text += f" The articles were published between {facts.published_range[0]} and {facts.published_range[1]}."
+        text += (
+            f" The articles were published between {facts.published_range[0]} and {facts.published_range[1]}."
+        )
     return text
 
 
@@ -185,7 +189,10 @@ def limitations(facts: BuildFacts) -> str:
     top_share = ""
     if facts.sources:
         source, count = facts.sources[0]
-        top_share = f" The largest source, {source}, supplies {count} of {facts.rows('articles')} articles ({count / articles:.0%})."
+        top_share = (
+            f" The largest source, {source}, supplies {count} of {facts.rows('articles')} articles "
+            f"({count / articles:.0%})."
+        )
     return (
         "- Coverage follows the sources: the articles were collected from a small set of Chinese "
         "security media and WeChat accounts, so events they report are over-represented and events "
@@ -237,7 +244,9 @@ def changes_section(changes: str | None) -> str:
     return text if text.startswith("#") else f"## Changes since the previous release\n\n{text}"
 
 
-def render_body(facts: BuildFacts, *, location: str, quality: dict | None = None, changes: str | None = None) -> str:
+def render_body(
+    facts: BuildFacts, *, location: str, quality: dict | None = None, changes: str | None = None
+) -> str:
     """The Markdown body of the card (everything after the YAML header)."""
     template = Template(resources.files("builder.card").joinpath("card.md.tmpl").read_text(encoding="utf-8"))
     sources_intro, sources_table = sources_section(facts)

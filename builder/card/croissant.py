@@ -139,7 +139,9 @@ def _description(spec: ColumnSpec) -> str:
     return text
 
 
-def _field(spec: ColumnSpec, record_set: str, file_id: str, column: str, json_path: str | None = None) -> dict:
+def _field(
+    spec: ColumnSpec, record_set: str, file_id: str, column: str, json_path: str | None = None
+) -> dict:
     """A Croissant field; a field nested in a list of records reads its column through a JSONPath.
 
     Croissant 1.0 loaders read one level of nesting (a JSONPath yields one value per element), so
@@ -183,7 +185,9 @@ def _record_set(config: str, file_id: str, specs: tuple[ColumnSpec, ...], descri
         record_set["key"] = {"@id": f"{config}/article_id"}
         return record_set
     keys = primary_key(config)
-    record_set["key"] = [{"@id": f"{config}/{key}"} for key in keys] if len(keys) > 1 else {"@id": f"{config}/{keys[0]}"}
+    record_set["key"] = (
+        [{"@id": f"{config}/{key}"} for key in keys] if len(keys) > 1 else {"@id": f"{config}/{keys[0]}"}
+    )
     for field in record_set["field"]:
         target = foreign_keys(config).get(field["name"])
         if target:

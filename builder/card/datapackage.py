@@ -15,6 +15,8 @@ from schema.documents import DOCUMENTS
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
+#: a string with at least one non-space character (Table Schema patterns match the whole value)
+NOT_BLANK_PATTERN = r"[\s\S]*\S[\s\S]*"
 
 
 def field_type(arrow_type: pa.DataType) -> str:
@@ -57,6 +59,8 @@ def table_field(spec: ColumnSpec) -> dict:
         constraints["minimum"] = spec.minimum
     if spec.min_length is not None:
         constraints["minLength"] = spec.min_length
+    if spec.not_blank and not spec.pattern and field["type"] == "string":
+        constraints["pattern"] = NOT_BLANK_PATTERN
     if constraints:
         field["constraints"] = constraints
     return field
@@ -107,6 +111,8 @@ def datapackage(facts: BuildFacts) -> dict:
         ),
         "version": facts.dataset_version,
         "keywords": list(TAGS),
-        "licenses": [{"name": LICENSE.upper(), "path": LICENSE_URL, "title": "Creative Commons Attribution 4.0"}],
+        "licenses": [
+            {"name": LICENSE.upper(), "path": LICENSE_URL, "title": "Creative Commons Attribution 4.0"}
+        ],
         "resources": resources,
     }

@@ -150,11 +150,14 @@ def read_facts(folder: Path, manifest: dict) -> BuildFacts:
     for table in schema.TABLES:
         if not (folder / shard_path(table)).is_file():
             raise BuildFolderError(
-                "missing table file", path=str(folder / shard_path(table)),
+                "missing table file",
+                path=str(folder / shard_path(table)),
                 hint="Run `builder build` to write a complete build folder",
             )
     configs = tuple(
-        _config_facts(folder, name, manifest) for name in config_names() if (folder / shard_path(name)).is_file()
+        _config_facts(folder, name, manifest)
+        for name in config_names()
+        if (folder / shard_path(name)).is_file()
     )
     articles = pq.read_table(folder / shard_path("articles"), columns=["source", "published_date"])
     sources = Counter(articles.column("source").to_pylist())

@@ -80,5 +80,7 @@ def metadata(facts: BuildFacts, *, data_prefix: str = "") -> dict:
 
 def render_header(facts: BuildFacts, *, data_prefix: str = "") -> str:
     """The ``---``-fenced YAML front matter."""
-    text = yaml.safe_dump(metadata(facts, data_prefix=data_prefix), sort_keys=False, allow_unicode=True, width=1000)
+    text = yaml.safe_dump(
+        metadata(facts, data_prefix=data_prefix), sort_keys=False, allow_unicode=True, width=1000
+    )
     return f"---\n{text}---\n"

@@ -1,4 +1,4 @@
-"""The card's Quality section, rendered from ``builder evaluate``'s report (``EvaluationReport.to_dict()``)."""
+"""The card's Quality section, rendered from ``builder evaluate``'s ``EvaluationReport.to_dict()``."""
 
 from __future__ import annotations
 
@@ -30,8 +30,9 @@ def render_quality(report: dict | None) -> str:
     lines = [
         f"Measured with `builder evaluate` against {report['gold_articles']} hand-annotated gold articles "
         f"({report['gold_events']} gold events; {report['negative_articles']} articles that report no "
-        f"event). A gold annotation is what a careful reader finds in the article; the extractor "
-        "never saw these annotations. Precision is the share of extracted records that are in the "
+        f"event). A gold annotation is what a careful reader finds in the article. The extraction "
+        "rules were developed on these same articles, so the figures are optimistic for articles "
+        "from other sources and styles. Precision is the share of extracted records that are in the "
         "gold set, recall the share of gold records that were extracted, F1 their harmonic mean. "
         "Participants and organizations are counted within events that were paired with a gold event.",
         "",
@@ -41,7 +42,10 @@ def render_quality(report: dict | None) -> str:
     for key, label in MATCH_ROWS:
         score = report.get("scores", {}).get(key)
         if score:
-            lines.append(f"| {label} | {_ratio(score['precision'])} | {_ratio(score['recall'])} | {_ratio(score['f1'])} |")
+            lines.append(
+                f"| {label} | {_ratio(score['precision'])} | {_ratio(score['recall'])} "
+                f"| {_ratio(score['f1'])} |"
+            )
     lines += [
         "",
         "Field accuracy is the share of known gold values (not null) that the extractor reproduced, "
@@ -57,9 +61,10 @@ def render_quality(report: dict | None) -> str:
         lines.append(f"| evidence span exact | {_ratio(evidence['value'])} | {evidence['total']} |")
     lines += [
         "",
-        f"Events extracted from the articles that report none: {report.get('events_on_negative_articles', 0)}. "
+        "Events extracted from the articles that report none: "
+        f"{report.get('events_on_negative_articles', 0)}. "
         f"Headline score (mean of event F1, participant and organization F1 by name and role, start-date "
         f"and city accuracy): {_ratio(report.get('headline'))}. The gold set is small, so each figure "
-        "has a wide margin of error; articles from other sources and styles may score lower.",
+        "has a wide margin of error.",
     ]
     return "\n".join(lines)

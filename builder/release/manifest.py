@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 
 import builder
 import schema
+from builder.documents import DOCUMENTS, build_documents, check_documents
 from builder.errors import BuildFolderError
 from builder.models import DuplicateFile, RejectedFile
 from builder.release.folders import MANIFEST_NAME
@@ -224,6 +225,20 @@ def _accounting(
     return accounting
 
 
+def write_documents(folder: Path, published: dict[str, pa.Table]) -> dict[str, dict]:
+    """Write the ``documents`` config (the published tables regrouped per article); return its file entry.
+
+    It is listed in ``files`` only, not in ``tables``: it is derived, so ``diff`` and the bump
+    follow the four tables it is built from.
+    """
+    tables = {name: sort_by_key(table, TABLE_KEYS[name]) for name, table in published.items()}
+    documents = build_documents(tables)
+    check_documents(documents, tables)
+    relative = table_path(DOCUMENTS)
+    write_parquet(documents, folder / relative)
+    return {relative: file_entry(folder, relative, rows=documents.num_rows, table=DOCUMENTS)}
+
+
 def write_build(
     folder: Path,
     result: ValidationResult,
@@ -259,6 +274,7 @@ def write_build(
             "columns": schema_columns(arrow_schema),
             "file": relative,
         }
+    files.update(write_documents(folder, {name: result.published[name] for name in schema.TABLES}))
     quarantine = result.quarantine.select(list(QUARANTINE_COLUMNS)).cast(quarantine_schema())
     quarantine = sort_by_key(quarantine, QUARANTINE_COLUMNS)
     write_parquet(quarantine, folder / QUARANTINE_FILE)
