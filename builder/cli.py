@@ -370,7 +370,7 @@ def card(
     folder: Annotated[Path, typer.Argument(help="A build or release folder, e.g. data/releases/1.0.0.")],
     gold: Annotated[
         Path | None,
-        typer.Option("--gold", help="Fill the Quality section by scoring against gold files, e.g. data/gold."),
+        typer.Option("--gold", help="Fill the Quality section by scoring against gold, e.g. data/gold."),
     ] = None,
     root: Annotated[
         Path | None,

@@ -65,7 +65,7 @@ def write_card(
     changes: str | None = None,
     location: str | None = None,
 ) -> Path:
-    """Write ``README.md``, ``croissant.json`` and ``datapackage.json`` into ``folder``; return the card path."""
+    """Write the card, ``croissant.json`` and ``datapackage.json`` into ``folder``; return the card's path."""
     folder = Path(folder)
     facts = read_facts(folder, manifest)
     path = folder / CARD_NAME
