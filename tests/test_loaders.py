@@ -1,4 +1,4 @@
-"""Every config of a real build loads with datasets (offline), pandas, polars and duckdb; card snippets run."""
+"""Every config of a real build loads with datasets (offline), pandas, polars, duckdb; card snippets run."""
 
 from __future__ import annotations
 
