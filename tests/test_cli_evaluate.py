@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -77,3 +78,18 @@ def test_evaluate_empty_gold_folder_fails(tmp_path: Path, folders: tuple[Path, P
         result.stderr
         == f"Error: {empty}: no gold *.json files. Pass --gold a folder of gold files (see gold.md).\n"
     )
+
+
+def test_evaluate_raw_builds_into_a_temporary_folder(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[1]
+    raw_dir, gold_dir = tmp_path / "raw", tmp_path / "gold"
+    raw_dir.mkdir()
+    gold_dir.mkdir()
+    shutil.copy(root / "data" / "raw" / "cnis-2024-12-10-seed.md", raw_dir)
+    shutil.copy(root / "data" / "gold" / "cnis-2024-12-10-seed.json", gold_dir)
+    result = runner.invoke(app, ["evaluate", "--raw", str(raw_dir), "--gold", str(gold_dir), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert (report["build"], report["raw"], report["gold_articles"]) == (None, str(raw_dir), 1)
+    assert report["articles_missing_from_build"] == []
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["gold", "raw"]

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from builder.errors import BuildFolderError, EvaluationError
-from builder.evaluate import ACCURACY_FIELDS, MATCH_FIGURES, evaluate
+from builder.evaluate import ACCURACY_FIELDS, MATCH_FIGURES, evaluate, evaluate_raw
 from builder.evaluate.matching import (
     city_key,
     comparable,
@@ -26,6 +26,7 @@ from builder.evaluate.matching import (
     pair_people,
     similarity,
 )
+from builder.pipeline import build
 from tests.evaluate_builds import (
     NEGATIVE_TEXT,
     event_row,
@@ -511,3 +512,28 @@ def test_evaluate_agrees_with_yardstick_on_random_damage_to_the_dev_gold(tmp_pat
     assert {k: v for k, v in ours.items() if k != "headline"} == {
         k: v for k, v in theirs.items() if k != "headline"
     }
+
+
+#: the evaluation-only web set; read in place, never copied into data/
+DEV_WEB = None if YARDSTICK is None else YARDSTICK.parents[1] / "corpus" / "dev-web"
+
+
+@needs_yardstick
+def test_evaluate_agrees_with_yardstick_on_the_build_of_data_raw(tmp_path: Path) -> None:
+    build_dir, gold_dir = tmp_path / "build", ROOT / "data" / "gold"
+    build(ROOT / "data" / "raw", build_dir)
+    ours = figures(evaluate(build_dir, gold_dir).to_dict())
+    assert_agree(ours, yardstick_figures(run_yardstick(build_dir, gold_dir, tmp_path / "dev.json")))
+
+
+@pytest.mark.skipif(
+    DEV_WEB is None or not DEV_WEB.is_dir(), reason="shared/corpus/dev-web is not beside the repository"
+)
+def test_evaluate_raw_scores_dev_web_as_the_yardstick_does(tmp_path: Path) -> None:
+    articles, gold_dir, build_dir = DEV_WEB / "articles", DEV_WEB / "gold", tmp_path / "build"
+    from_raw = evaluate_raw(articles, gold_dir).to_dict()
+    build(articles, build_dir)
+    ours = figures(evaluate(build_dir, gold_dir).to_dict())
+    assert figures(from_raw) == ours
+    assert from_raw["gold_articles"] == 33 and from_raw["articles_missing_from_build"] == []
+    assert_agree(ours, yardstick_figures(run_yardstick(build_dir, gold_dir, tmp_path / "dev-web.json")))
