@@ -159,7 +159,9 @@ def evaluate(
     ] = Path("build"),
     gold: Annotated[
         Path,
-        typer.Option("--gold", help="Folder of gold *.json files (default: data/gold).", show_default=False),
+        typer.Option(
+            "--gold", help="Compare with the gold *.json files here (default: data/gold).", show_default=False
+        ),
     ] = Path("data/gold"),
     raw: Annotated[
         Path | None,
