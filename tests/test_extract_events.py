@@ -1,0 +1,196 @@
+"""Event detection and event fields of the rule extractor, on the real articles of data/raw.
+
+Participants and organizations are covered by their own test modules; here every event field
+of every article in data/raw is compared with its gold file in data/gold.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import unicodedata
+from pathlib import Path
+
+import opencc
+import pytest
+
+from builder.articles import parse_article, read_article
+from builder.extract.event_fields import find_theme, find_topics, series_and_edition
+from builder.extract.event_names import clean_name, event_type_of, name_spans, parent_prefix
+from builder.extract.events import genuine_title, plan_events, prepare, report_cue, same_event
+from builder.extract.rules import RuleExtractor
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW, GOLD = ROOT / "data" / "raw", ROOT / "data" / "gold"
+SEED = "cnis-2024-12-10-seed.md"
+#: the event fields this module checks against gold (people and organizations are checked elsewhere)
+FIELDS = (
+    "name", "event_type", "status", "series", "edition", "parent_event",
+    "start_date", "end_date", "city", "country", "venue", "theme", "attendance",
+)  # fmt: skip
+SEED_SENTENCE = "12月7日，第八届“一带一路”园区建设国际合作峰会首次网络安全国际合作专题论坛在北京举行。"
+
+
+def _gold(file: str) -> dict:
+    return json.loads((GOLD / file.replace(".md", ".json")).read_text(encoding="utf-8"))
+
+
+def _fields(event) -> dict:
+    values = {name: getattr(event, name) for name in FIELDS}
+    for name in ("start_date", "end_date"):
+        values[name] = values[name].isoformat() if values[name] else None
+    return values
+
+
+def _similar(first: str | None, second: str | None) -> float:
+    """Similarity after dropping quotes, brackets and spaces; containment counts as 0.85."""
+    drop = str.maketrans("", "", "“”\"'「」《》()（） ")
+    a, b = (unicodedata.normalize("NFKC", text or "").translate(drop).lower() for text in (first, second))
+    if not a or not b:
+        return 0.0
+    ratio = difflib.SequenceMatcher(None, a, b).ratio()
+    return max(0.85, ratio) if a in b or b in a else ratio
+
+
+def _events(file: str):
+    return RuleExtractor().extract(read_article(RAW / file, RAW)).events
+
+
+GOLD_FILES = sorted(path.name.replace(".json", ".md") for path in GOLD.glob("*.json"))
+NEGATIVES = [file for file in GOLD_FILES if not _gold(file)["events"]]
+POSITIVES = [file for file in GOLD_FILES if _gold(file)["events"]]
+
+
+def test_extract_seed_event_matches_gold_exactly() -> None:
+    (event,) = _events(SEED)
+    (gold,) = _gold(SEED)["events"]
+    assert _fields(event) == {name: gold[name] for name in FIELDS}
+    assert event.evidence.sentence == SEED_SENTENCE
+    assert event.topics == (
+        "网络安全的基本制度建设",
+        "国际标准化发展",
+        "AI与网络安全融合",
+        "中国企业海外网络安全对策",
+    )
+    assert event.attendance_text == "三百多人"
+
+
+@pytest.mark.parametrize("file", NEGATIVES)
+def test_extract_negative_articles_yield_no_event(file: str) -> None:
+    assert _events(file) == ()
+
+
+@pytest.mark.parametrize("file", POSITIVES)
+def test_extract_event_fields_match_gold(file: str) -> None:
+    article = read_article(RAW / file, RAW)
+    events = RuleExtractor().extract(article).events
+    gold = _gold(file)["events"]
+    assert len(events) == len(gold)
+    for event, expected in zip(events, gold, strict=True):
+        got = _fields(event)
+        exact = ("event_type", "status", "start_date", "end_date", "city", "edition", "attendance")
+        assert {name: got[name] for name in exact} == {name: expected[name] for name in exact}
+        # names, series and themes as the yardstick compares them (shared/tools/score_extraction.py)
+        assert _similar(got["name"], expected["name"]) >= 0.85
+        for name in ("series", "theme"):
+            if expected[name]:
+                assert _similar(got[name], expected[name]) >= 0.8, name
+        assert article.text[event.evidence.start : event.evidence.end] == event.evidence.sentence
+
+
+def test_extract_traditional_seed_keeps_the_article_script(tmp_path: Path) -> None:
+    raw = (RAW / SEED).read_text(encoding="utf-8")
+    traditional = opencc.OpenCC("s2t").convert(raw)
+    path = tmp_path / SEED
+    path.write_text(traditional, encoding="utf-8")
+    article = read_article(path, tmp_path)
+    (event,) = RuleExtractor().extract(article).events
+    assert event.name == opencc.OpenCC("s2t").convert(_gold(SEED)["events"][0]["name"])
+    assert (event.city, event.start_date.isoformat(), event.edition, event.attendance) == (
+        "北京",
+        "2024-12-07",
+        8,
+        300,
+    )
+    assert article.text[event.evidence.start : event.evidence.end] == event.evidence.sentence
+
+
+def test_extract_text_cut_off_mid_article_still_yields_the_event() -> None:
+    raw = (RAW / SEED).read_bytes().decode("utf-8")
+    cut = raw[: raw.index("院士吴世忠")]
+    (event,) = RuleExtractor().extract(parse_article(cut.encode("utf-8"), SEED)).events
+    assert (event.name, event.start_date.isoformat()) == (_gold(SEED)["events"][0]["name"], "2024-12-07")
+
+
+def test_plan_events_makes_an_unorganized_congress_the_parent_of_its_organized_sub_forum() -> None:
+    # doonsec-2026-07-17: WAIC opens in the lead; the article reports its organized sub-forum
+    (planned,) = plan_events(prepare(read_article(RAW / "doonsec-2026-07-17-18bdfa2d.md", RAW)))
+    assert planned.mention.name == "RISC-V与AI融合发展分论坛"
+    assert planned.parent == "2026世界人工智能大会暨人工智能全球治理高级别会议"
+
+
+def test_name_spans_read_names_from_corpus_sentences() -> None:
+    def names(sentence: str) -> list[str]:
+        return [clean_name(sentence[start:end]) for start, end in name_spans(sentence, 0, len(sentence))]
+
+    assert names(SEED_SENTENCE) == ["第八届“一带一路”园区建设国际合作峰会网络安全国际合作专题论坛"]
+    fdbaize = "2024年10月14日-18日，第31届计算机和通信安全大会（ACM Conference on Computer and Communications Security，CCS 2024）在美国盐湖城举行。"  # noqa: E501
+    assert names(fdbaize) == ["第31届计算机和通信安全大会"]
+    slowmist = "3 月 27 日，由香港数码港、ME Group 及 iPollo 联合主办的首届 Agentic AI 创新与安全论坛暨香港第一届 Web 4.0 国际峰会在香港数码港盛大举行。"  # noqa: E501
+    assert names(slowmist) == ["首届 Agentic AI 创新与安全论坛暨香港第一届 Web 4.0 国际峰会"]
+    waic = "17日下午，由国家互联网信息办公室、中国科学院主办，中国网络空间安全协会、北京开源芯片研究院承办的“RISC-V与AI融合发展分论坛”隆重召开。"  # noqa: E501
+    assert names(waic) == ["RISC-V与AI融合发展分论坛"]
+    ietf = "IETF 125｜下一代域间路由架构与协议边会顺利召开"
+    assert names(ietf) == ["下一代域间路由架构与协议边会"]
+
+
+def test_event_type_parent_and_series_of_names() -> None:
+    seed = "第八届“一带一路”园区建设国际合作峰会网络安全国际合作专题论坛"
+    assert event_type_of(seed) == "forum"
+    assert parent_prefix(seed) == "第八届“一带一路”园区建设国际合作峰会"
+    assert series_and_edition(parent_prefix(seed)) == ("“一带一路”园区建设国际合作峰会", 8)
+    assert event_type_of("DataCon2024大数据安全分析竞赛线上赛") == "competition"
+    assert parent_prefix("DataCon2024大数据安全分析竞赛线上赛") == "DataCon2024大数据安全分析竞赛"
+    assert series_and_edition("DataCon2024大数据安全分析竞赛") == ("DataCon", None)
+    assert series_and_edition("IETF 125") == ("IETF", 125)
+    assert series_and_edition("FreeBuf甲方社群第十二期内部直播") == ("FreeBuf甲方社群内部直播", 12)
+    assert series_and_edition("2023(第二十二届)中国互联网大会") == ("中国互联网大会", 22)
+    assert series_and_edition("首届 Agentic AI 创新与安全论坛暨香港第一届 Web 4.0 国际峰会") == (
+        "Agentic AI 创新与安全论坛",
+        1,
+    )
+    assert series_and_edition("网络空间安全学科建设与发展研讨会") == (None, None)
+    assert event_type_of("大模型与智能体安全技术研讨活动") == "seminar"
+    assert event_type_of("Dispatch 会议") == "meeting"
+
+
+def test_report_cue_tells_reports_from_mentions() -> None:
+    assert report_cue("在北京举行", "12月7日，") == "held"
+    assert report_cue("圆满落幕", "2024年11月22日，") == "ended"
+    assert report_cue("将于2026年2月23日至27日在美国圣地亚哥举办", "") == "upcoming"
+    assert report_cue("（WAIC 2026）在上海正式启幕", "7月17日，") == "opened"
+    assert report_cue("中担任主讲嘉宾", "互联网科技运维经理王明松在") == "in"
+    assert report_cue("", "求助于") == "none"
+
+
+def test_same_event_matches_headline_and_lead_names() -> None:
+    assert same_event(
+        "首届 Agentic AI 创新与安全论坛", "首届 Agentic AI 创新与安全论坛暨香港第一届 Web 4.0 国际峰会"
+    )
+    assert same_event("FreeBuf甲方社群直播", "FreeBuf甲方社群第十二期内部直播")
+    assert not same_event("首届网络空间测绘大会", "第二届网络空间测绘大会")
+
+
+def test_genuine_title_tells_headlines_from_truncated_first_sentences(tmp_path: Path) -> None:
+    seed = read_article(RAW / SEED, RAW)
+    assert genuine_title(prepare(seed))
+    lead = SEED_SENTENCE[:30]
+    raw = f"---\nurl: https://example.org/a\ntitle: {lead}\ndate: 2024-12-10\n---\n\n{SEED_SENTENCE}\n"
+    assert not genuine_title(prepare(parse_article(raw.encode("utf-8"), "a.md")))
+
+
+def test_find_theme_and_topics_read_the_seed_lead() -> None:
+    doc = prepare(read_article(RAW / SEED, RAW))
+    (planned,) = plan_events(doc)
+    assert find_theme(doc, planned.mention.sentence, planned.scope) == "网络安全国际合作"
+    assert len(find_topics(doc, planned.scope)) == 4
