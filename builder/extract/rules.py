@@ -14,6 +14,8 @@ from builder.extract.event_fields import (
 )
 from builder.extract.event_names import event_type_of
 from builder.extract.events import Doc, Planned, announced, plan_events, prepare
+from builder.extract.orgs import find_organizations
+from builder.extract.people import find_participants
 from builder.models import Article, Event, Extraction
 from schema.relations import YEARS_AFTER, YEARS_BEFORE, shift_years
 
@@ -37,7 +39,7 @@ class RuleExtractor:
 
 
 def _event(doc: Doc, planned: Planned) -> Event:
-    """One event row from a planned mention."""
+    """One event row from a planned mention; people and organizations are read from its scope only."""
     mention = planned.mention
     event_type = event_type_of(mention.name)
     start_date, end_date = event_dates(doc, mention, event_type)
@@ -68,6 +70,8 @@ def _event(doc: Doc, planned: Planned) -> Event:
         topics=find_topics(doc, planned.scope),
         attendance=attendance[0] if attendance else None,
         attendance_text=attendance[1] if attendance else None,
+        participants=find_participants(doc.article, *planned.scope),
+        organizations=find_organizations(doc.article, *planned.scope),
     )
 
 
