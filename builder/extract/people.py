@@ -13,6 +13,7 @@ from builder.extract.names import (
     LATIN_NAME,
     follower_words,
     leading_title_pattern,
+    name_start_pattern,
     org_suffixes,
     read_name,
     split_affiliation,
@@ -31,6 +32,8 @@ HARD_STOP = re.compile(r"[，,。；;：:！？!?\n“”\"｜|]")
 SENTENCE_STOP = re.compile(r"[。；;！？!?\n]")
 #: what may stand between two names of one list (、，以及 和)
 LIST_GAP = " ，,、和及与以\u3000"
+#: how far back (characters) the words describing a person may start
+CLAUSE_REACH = 80
 #: quoted words (“对话”) name things, they do not say what a person does
 QUOTED = re.compile(r"“[^“”]*”")
 #: a clause ends here; a later bare mention of a name takes its role from its own clause only
@@ -69,10 +72,13 @@ class Mention:
 
 
 @cache
-def _role_cues() -> tuple[tuple[str, str], ...]:
-    return tuple(
-        sorted(load_mapping("person_role_cues.tsv").items(), key=lambda kv: len(kv[0]), reverse=True)
-    )
+def _cue_pattern() -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(cue) for cue in sorted(_role_cues(), key=len, reverse=True)))
+
+
+@cache
+def _role_cues() -> dict[str, str]:
+    return load_mapping("person_role_cues.tsv")
 
 
 @cache
@@ -85,19 +91,13 @@ def roles_in(words: str) -> list[str]:
 
     Example: ``"出席会议并致辞，"`` → ``["guest", "speaker"]``
     """
-    found: list[str] = []
     words = QUOTED.sub(lambda quoted: "“" + " " * (len(quoted.group()) - 2) + "”", words)
-    position = 0
-    while position < len(words):
-        for cue, role in _role_cues():
-            if words.startswith(cue, position):
-                if role != "awardee" or position <= 4:
-                    found.append(role)
-                position += len(cue)
-                break
-        else:
-            position += 1
-    return found
+    cues = _role_cues()
+    return [
+        cues[match.group()]
+        for match in _cue_pattern().finditer(words)
+        if cues[match.group()] != "awardee" or match.start() <= 4
+    ]
 
 
 def best_role(roles: list[str]) -> str | None:
@@ -107,8 +107,8 @@ def best_role(roles: list[str]) -> str | None:
 
 def _clause_start(simple: str, name_start: int, floor: int) -> int:
     """Where the words that describe a person begin: after the last hard stop and any lead-in."""
-    start = floor
-    for match in HARD_STOP.finditer(simple, floor, name_start):
+    start = max(floor, name_start - CLAUSE_REACH)
+    for match in HARD_STOP.finditer(simple, start, name_start):
         start = match.end()
     lead = LEAD_IN.match(simple, start, name_start)
     start = lead.end() if lead else start
@@ -152,18 +152,17 @@ def _is_caption(simple: str, clause_start: int, after: int) -> bool:
 
 def _han_mentions(simple: str) -> list[tuple[int, int]]:
     """(start, end) of every Han or dotted name that reads as a name where it stands."""
+    starts = {match.start() for match in name_start_pattern().finditer(simple)}
+    for dot in re.finditer("[·•・]", simple):
+        starts.update(range(max(0, dot.start() - 6), dot.start()))
     spans: list[tuple[int, int]] = []
-    position = 0
-    while position < len(simple):
+    for position in sorted(starts):
         end = read_name(simple, position)
         if end is None or simple.startswith(ADDRESS_WORDS, position + 1):
-            position += 1
             continue
-        if position > 0 and re.match(r"[A-Za-z0-9]", simple[position - 1]):
-            position += 1
+        if position > 0 and simple[position - 1].isascii() and simple[position - 1].isalnum():
             continue
         spans.append((position, end))
-        position += 1
     return spans
 
 
