@@ -223,3 +223,30 @@ def test_roles_in_prefers_every_cue_and_skips_quoted_words() -> None:
 @given(st.text(alphabet=st.sampled_from("黨組成員副局長王暉網絡安全會議主辦聯合舉辦的，。\n abc北京")))
 def test_simplified_copy_keeps_every_offset(text: str) -> None:
     assert len(simplified(text)) == len(text)
+
+
+# Layouts the corpus does not show yet (key-value roles, bullets, brackets, tables); the names are
+# made up, the organizations are real ones from data/raw.
+def test_role_keys_before_bare_names() -> None:
+    found = people_of("主持人：王小明\n嘉宾：赵一鸣、钱文、孙小红")
+    assert [(p.name, p.role) for p in found] == [
+        ("王小明", "moderator"),
+        ("赵一鸣", "guest"),
+        ("钱文", "guest"),
+        ("孙小红", "guest"),
+    ]
+
+
+def test_bullet_lines_with_the_description_after_the_name_under_a_heading() -> None:
+    found = people_of("演讲嘉宾\n\n• 张三，北京大学网络空间安全学院教授\n• 李明（奇安信科技集团副总裁）\n")
+    assert [row(p) for p in found] == [
+        ("张三", "speaker", "北京大学网络空间安全学院", "教授", None, None),
+        ("李明", "speaker", "奇安信科技集团", "副总裁", None, None),
+    ]
+
+
+def test_description_in_brackets_and_table_rows() -> None:
+    found = people_of("会上，周伟（中国信息通信研究院副院长）表示，人工智能安全治理需要多方参与。")
+    assert [row(p) for p in found] == [("周伟", "speaker", "中国信息通信研究院", "副院长", None, None)]
+    found = people_of("| 姓名 | 单位 | 职务 |\n| 刘洋 | 清华大学 | 教授 |")
+    assert [row(p) for p in found] == [("刘洋", "guest", "清华大学", "教授", None, None)]

@@ -148,7 +148,7 @@ def split_org_title(piece: str) -> tuple[str, str]:
     match = title_pattern().search(piece)
     if not match:
         return piece.strip(), ""
-    organization = piece[: match.start()].rstrip()
+    organization = piece[: match.start()].rstrip(" \u3000|｜")
     cut = max(
         (
             organization.rfind(suffix) + len(suffix)

@@ -32,6 +32,19 @@ HARD_STOP = re.compile(r"[，,。；;：:！？!?\n“”\"｜|]")
 SENTENCE_STOP = re.compile(r"[。；;！？!?\n]")
 #: what may stand between two names of one list (、，以及 和)
 LIST_GAP = " ，,、和及与以\u3000"
+#: what may open a line before a name: bullets, numbering, table bars
+BULLETS = " \u3000•·-*#>|｜0123456789.、)）"
+#: a role written as a key before names: 主持人：张三 / 演讲嘉宾：张三、李四
+ROLE_KEY = re.compile(
+    r"(?:主持人|主持|嘉宾|主讲人|主讲嘉宾|演讲人|演讲嘉宾|分享嘉宾|讲者|点评嘉宾|对话嘉宾|圆桌嘉宾|获奖者|获奖人)\s*[：:]"
+    r"(?:[\u3400-\u9fff]{2,4}[、，, ]+)*\s*$"
+)
+#: a description in brackets after a name: 张三（北京大学教授）
+BRACKETED = re.compile(r"[（(]([^（）()\n]{2,40})[）)]")
+#: a description after a name that opens a line: • 张三，北京大学教授 / 张三 | 北京大学 教授
+LINE_DESCRIPTION = re.compile(r"(?:[，,：:｜|—\-]|\s)+([^\n。；;]{2,60}?)[\s|｜。；;]*(?:\n|$)")
+#: what may open a line before a name (bullets, numbering)
+LINE_OPENING = re.compile(r"^[\s•·\-*#>|｜\d.、)）]*$")
 #: how far back (characters) the words describing a person may start
 CLAUSE_REACH = 80
 #: quoted words (“对话”) name things, they do not say what a person does
@@ -145,7 +158,7 @@ def _is_caption(simple: str, clause_start: int, after: int) -> bool:
     line_start = simple.rfind("\n", 0, clause_start) + 1
     line_end = simple.find("\n", after)
     line_end = len(simple) if line_end < 0 else line_end
-    before = simple[line_start:clause_start].strip()
+    before = simple[line_start:clause_start].strip(BULLETS)
     rest = simple[after:line_end].strip()
     return not before and len(rest) <= 3
 
@@ -181,6 +194,9 @@ def _accept(simple: str, start: int, end: int, floor: int, known: set[str]) -> b
         return False
     if _title_before(simple, clause, start):
         return True
+    line_start = simple.rfind("\n", 0, start) + 1
+    if ROLE_KEY.search(simple, line_start, start) or _description_after(simple, start, end):
+        return True
     after_title = _title_after(simple, end)
     open_left = not before or not re.match(HAN, before[-1]) or _org_before(simple, clause, start)
     if (
@@ -197,6 +213,22 @@ def _accept(simple: str, start: int, end: int, floor: int, known: set[str]) -> b
     ):
         return True
     return False
+
+
+def _description_after(simple: str, start: int, end: int) -> tuple[int, int] | None:
+    """Span of a description that follows the name and ends with a title, else None.
+
+    Example: ``"• 张三，北京大学网络空间安全学院教授"`` → the span of ``北京大学网络空间安全学院教授``
+    """
+    match = BRACKETED.match(simple, end)
+    if match is None:
+        line_start = simple.rfind("\n", 0, start) + 1
+        if not LINE_OPENING.match(simple[line_start:start]):
+            return None
+        match = LINE_DESCRIPTION.match(simple, end)
+    if match is None or not title_pattern().search(match.group(1).rstrip()):
+        return None
+    return match.start(1), match.start(1) + len(match.group(1).rstrip())
 
 
 def _latin_mentions(simple: str) -> list[tuple[int, int]]:
@@ -275,6 +307,10 @@ def _describe(simple: str, original: str, start: int, end: int, floor: int) -> M
     gap_end = GAP.match(simple, after).end()
     title_end = _title_after(simple, gap_end)
     affiliation, position = split_affiliation(prefix, original[clause:prefix_end])
+    description = _description_after(simple, start, after) if not prefix.strip() else None
+    if description:
+        affiliation, position = split_affiliation(simple[slice(*description)], original[slice(*description)])
+        after = title_end = description[1]
     if affiliation:
         affiliation = affiliation.removesuffix("的").removeprefix("原").strip() or None
     if title_end == gap_end:
@@ -300,7 +336,10 @@ def _assign_roles(
             if previous
             else ""
         )
-        joined = previous is not None and len(gap.strip(LIST_GAP)) <= 8 and "\n" not in gap
+        joined = previous is not None and (
+            (len(gap.strip(LIST_GAP)) <= 8 and "\n" not in gap)
+            or (mention.caption and previous.caption and not gap.strip(BULLETS + "\n"))
+        )
         leads.append(leads[-1] if joined else _lead_words(simple, mention))
     inherited_roles: list[str] = []
     inherited_title: str | None = None
@@ -329,7 +368,7 @@ def _lead_words(simple: str, mention: Mention) -> str:
     """Words before the mention in its sentence, or the line before a caption (主持人：, 演讲嘉宾)."""
     sentence_start = max(simple.rfind(ch, 0, mention.name_start) for ch in "。；;！？!?\n") + 1
     words = simple[sentence_start : mention.name_start]
-    if mention.caption and not words.strip():
+    if mention.caption and not words.strip(BULLETS):
         previous_end = simple.rfind("\n", 0, sentence_start - 1) if sentence_start else -1
         lines = [line for line in simple[: max(sentence_start - 1, 0)].split("\n") if line.strip()]
         words = lines[-1] if lines and previous_end >= -1 else ""
