@@ -123,7 +123,7 @@ def _schema_violations(table: str, data: pa.Table) -> list[Violation]:
             else (value_text(next(iter(cells.values()))))
         )
         found.append(Violation(rule, table, row, column, value, problem))
-    return _keep_first_of_duplicates(found)
+    return found
 
 
 def _statistic(columns: dict, column: str, check_name: str) -> str:
@@ -135,17 +135,24 @@ def _statistic(columns: dict, column: str, check_name: str) -> str:
     return check_name
 
 
-def _keep_first_of_duplicates(violations: list[Violation]) -> list[Violation]:
-    """pandera reports every row of a duplicated key; the first one stays publishable."""
-    first: dict[tuple[str, str | None], int] = {}
+def _keep_first_valid_of_duplicates(violations: list[Violation]) -> list[Violation]:
+    """pandera reports every row of a duplicated key; keep publishable the first that breaks no other rule.
+
+    When every row with the key breaks some other rule, the first one carries only those rules.
+    """
+    broken = {(item.table, item.row) for item in violations if item.rule != "unique_key"}
+    rows: dict[tuple[str, str, str | None], list[int]] = defaultdict(list)
     for item in violations:
         if item.rule == "unique_key":
-            key = (item.column, item.value)
-            first[key] = min(first.get(key, item.row), item.row)
+            rows[(item.table, item.column, item.value)].append(item.row)
+    kept = {}
+    for (table, column, value), group in rows.items():
+        valid = [row for row in group if (table, row) not in broken]
+        kept[(table, column, value)] = min(valid or group)
     return [
         item
         for item in violations
-        if item.rule != "unique_key" or first[(item.column, item.value)] != item.row
+        if item.rule != "unique_key" or kept[(item.table, item.column, item.value)] != item.row
     ]
 
 
@@ -156,7 +163,7 @@ def check_tables(tables: dict[str, pa.Table]) -> list[Violation]:
     found: list[Violation] = []
     for table in schema.TABLES:
         found += _schema_violations(table, tables[table])
-    return found + check_relations(tables)
+    return _keep_first_valid_of_duplicates(found + check_relations(tables))
 
 
 def _row_keys(table: str, data: pa.Table, rows: list[int]) -> list[str]:
@@ -284,7 +291,8 @@ class FolderReport:
         if self.ok:
             lines.append(f"{self.folder}: valid ({sizes} rows)")
         else:
-            lines.append(f"{self.folder}: {len(self.violations)} violations ({sizes} rows)")
+            count = len(self.violations)
+            lines.append(f"{self.folder}: {count} violation{'s' if count > 1 else ''} ({sizes} rows)")
         return lines
 
 
@@ -316,11 +324,20 @@ def read_build_tables(build_dir: Path) -> dict[str, pa.Table]:
                 path=str(build_dir / table),
                 hint=f"Rebuild the folder with `builder build --out {build_dir}`",
             )
+        # nulls in non-nullable columns are violations to report (not_null), not read errors
+        readable = pa.schema([column.with_nullable(True) for column in schema.arrow_schema(table)])
         parts = []
         for file in files:
-            part = pq.read_table(file)
+            try:
+                part = pq.read_table(file)
+            except (pa.ArrowException, OSError):
+                raise BuildFolderError(
+                    "not a readable Parquet file",
+                    path=str(file),
+                    hint=f"Rebuild the folder with `builder build --out {build_dir}`",
+                ) from None
             check_arrow_types(table, part, where=str(file))
-            parts.append(part.cast(schema.arrow_schema(table)))
+            parts.append(part.cast(readable))
         tables[table] = pa.concat_tables(parts).combine_chunks()
     return tables
 

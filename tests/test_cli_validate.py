@@ -46,7 +46,8 @@ def rewrite(build: Path, table: str, column: str, values: list) -> None:
     data = pq.read_table(path)
     position = data.schema.get_field_index(column)
     column_type = schema.arrow_schema(table).field(column).type
-    pq.write_table(data.set_column(position, data.schema.field(column), pa.array(values, column_type)), path)
+    replaced = data.set_column(position, pa.field(column, column_type), pa.array(values, column_type))
+    pq.write_table(replaced, path)
 
 
 def test_validate_clean_build_exits_0(runner, build):
@@ -166,3 +167,27 @@ def test_validate_without_manifest_reports_without_source_file(runner, build):
         f"events {EVENT_ID}: event_type: not one of forum, summit, conference, seminar, competition, "
         "ceremony, exhibition, training, exercise, campaign, meeting, other (got 'party')"
     )
+
+
+def test_validate_reports_a_null_in_a_required_column(runner, build):
+    rewrite(build, "events", "name", [None])
+
+    result = runner.invoke(app, ["validate", str(build)])
+
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"{SEED_FILE}: events {EVENT_ID}: name: is null (got null)",
+        f"{build}: 1 violation (articles 26, events 1, participants 2, organizations 2 rows)",
+    ]
+
+
+def test_validate_unreadable_parquet_exits_1_with_one_line(runner, build):
+    path = build / "organizations" / SHARD
+    path.write_bytes(b"not parquet")
+
+    result = runner.invoke(app, ["validate", str(build)])
+
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"Error: {path}: not a readable Parquet file. Rebuild the folder with `builder build --out {build}`."
+    ]

@@ -7,6 +7,8 @@ import datetime as dt
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import schema
 from builder.errors import ValidationFailed
@@ -226,3 +228,47 @@ def test_validate_tables_wrong_arrow_type_is_a_bug_not_a_quarantine(articles, se
     with pytest.raises(ValidationFailed) as error:
         validate_tables(Tables({**tables.tables, "articles": as_int64}, tables.source_files))
     assert error.value.line() == "articles: n_events: wrong Arrow type (got 'int64'). Expected int16."
+
+
+#: ways to break an event, each caught by exactly the named rule
+MUTATIONS = {
+    "clean": {},
+    "evidence_span": {"evidence": Evidence("不在文中的句子", 0, 7)},
+    "date_order": {"end_date": dt.date(2024, 12, 1)},
+    "date_window": {"start_date": dt.date(2019, 1, 1), "end_date": dt.date(2019, 1, 2)},
+    "allowed_values": {"status": "cancelled"},
+    "not_blank": {"theme": "\t"},
+}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(sorted(MUTATIONS)), st.integers(0, 3)), max_size=6))
+def test_validate_tables_accounts_for_every_row(articles, seed, plan):
+    events = [forum(seed, name=f"论坛{number}", **MUTATIONS[kind]) for kind, number in plan]
+    result = validate(articles, seed, *events)
+
+    for table, counts in result.counts().items():
+        assert counts["extracted"] == counts["published"] + counts["quarantined"], table
+        keys = set(result.quarantine.filter(pc.equal(result.quarantine["table"], table))["key"].to_pylist())
+        assert (counts["quarantined"] == 0) == (not keys)
+    published_names = result.published["events"].column("name").to_pylist()
+    expected = []
+    for kind, number in plan:
+        if kind == "clean" and f"论坛{number}" not in expected:
+            expected.append(f"论坛{number}")
+    assert published_names == expected
+    assert n_events_of(result, seed.article_id) == len(expected)
+    source_files = {article.article_id: article.source_file for article in articles}
+    assert validate_tables(Tables(result.published, source_files)).quarantine.num_rows == 0
+
+
+def test_validate_tables_publishes_the_first_valid_copy_of_a_duplicate_event(articles, seed):
+    result = validate(articles, seed, forum(seed, end_date=dt.date(2024, 12, 1)), forum(seed))
+
+    event_id = event_id_for(FORUM, dt.date(2024, 12, 7))
+    # the broken first copy is also a duplicate of the published second one
+    assert [row for row in quarantined(result) if row[1] == "events"] == [
+        ("date_order", "events", event_id, "end_date"),
+        ("unique_key", "events", event_id, "event_id"),
+    ]
+    assert result.published["events"].column("end_date").to_pylist() == [dt.date(2024, 12, 7)]
