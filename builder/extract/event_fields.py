@@ -7,8 +7,8 @@ from datetime import date
 
 from builder.extract.chinese import simplified
 from builder.extract.dates import DateMatch, find_dates
-from builder.extract.event_names import first_part
-from builder.extract.events import Doc, Mention
+from builder.extract.event_names import clean_name, first_part
+from builder.extract.mentions import Doc, Mention
 from builder.extract.numerals import parse_number, people_counts, plus_counts
 from builder.extract.places import (
     Place,
@@ -263,6 +263,7 @@ def series_and_edition(name: str) -> tuple[str | None, int | None]:
     if not removed:
         return None, edition
     series = "".join(char for char, kept in zip(original, keep, strict=True) if kept).strip(" ·—-")
+    series = clean_name(series) if series else series
     return series or None, edition if edition and edition >= 1 else None
 
 

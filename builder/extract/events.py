@@ -11,205 +11,24 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, replace
-from functools import cache
 
 from builder.extract.chinese import simplified
 from builder.extract.event_names import clean_name, event_type_of, name_spans, parent_prefix
-from builder.extract.text import sentences
-from builder.lexicons import load_lines
-from builder.models import Article, Evidence
+from builder.extract.mentions import (
+    LEAD_MIN_CHARS,
+    LEAD_SHARE,
+    STRONG_CUES,
+    SUB_EVENT_WORDS,
+    Doc,
+    Mention,
+    text_mentions,
+)
+from builder.models import Evidence
 
-#: cues that report a gathering (as opposed to mentioning one)
-STRONG_CUES = frozenset({"held", "opened", "ended", "upcoming"})
-#: the lead of an article: principal events are looked for in this share of the text (at least 600 chars)
-LEAD_SHARE = 0.35
-LEAD_MIN_CHARS = 600
-#: suffixes of sub-events that belong to a larger gathering
-SUB_EVENT_WORDS = ("分论坛", "专题论坛", "分会场", "平行论坛", "边会", "主论坛")
-#: opening verbs: the gathering runs on after the reported date
-OPENING_VERBS = ("开幕", "启幕", "启动", "开展", "拉开帷幕", "拉开大幕", "揭幕", "开赛", "打响")
-_CLAUSE_END = "，,。；;！!？?"
+#: rounds of a competition that leave more to come: their report implies the competition goes on
+OPEN_STAGES = ("线上赛", "线上初赛", "初赛", "复赛", "预赛", "半决赛", "资格赛", "选拔赛", "线上选拔赛")
+#: a report that a paper was accepted at a conference is not a report of the conference
 _NEGATIVE = re.compile(r"录用|收录|论文被|接收了?\d*篇|入选")
-
-
-@dataclass(frozen=True)
-class Doc:
-    """An article with its simplified matching copy and sentences."""
-
-    article: Article
-    simple: str
-    sentences: tuple[Evidence, ...]
-    title_simple: str
-
-    @property
-    def text(self) -> str:
-        return self.article.text
-
-
-def prepare(article: Article) -> Doc:
-    """Build the matching copy of an article (same length as ``article.text``)."""
-    simple = simplified(article.text)
-    return Doc(article, simple, tuple(sentences(article.text)), simplified(article.title))
-
-
-@dataclass(frozen=True)
-class Mention:
-    """One event name in the text (or the title) with what the sentence says about it."""
-
-    name: str
-    start: int
-    end: int
-    sentence: Evidence
-    #: held / opened / ended / upcoming (a report), this / in / attend (a reference), or none
-    cue: str
-    #: the sentence names its organizers (由…主办的 X, X 由…主办)
-    organized: bool = False
-    #: a larger event named around it (X 期间, 作为 X 之一, X 召开 Y, 是 X 的一部分)
-    context_parent: str | None = None
-    from_title: bool = False
-    #: written as 本届/本次 X: a reference back to an event already named
-    referenced: bool = False
-
-    @property
-    def bare(self) -> bool:
-        """A name that is only an event word (论坛, 本次会议)."""
-        return len(re.sub(r"\s", "", self.name)) <= 3
-
-
-@cache
-def _verbs(name: str) -> str:
-    return "|".join(sorted(map(re.escape, load_lines(name)), key=len, reverse=True))
-
-
-def _after_clause(simple: str, end: int, limit: int) -> str:
-    """The words after a name up to the end of its clause, skipping a parenthesis right after it."""
-    rest = simple[end:limit]
-    skip = re.match(r"[”\"」]?\s*(?:\([^()]{0,160}\)|（[^（）]{0,160}）)?", rest)
-    offset = skip.end() if skip else 0
-    for index in range(offset, len(rest)):
-        if rest[index] in _CLAUSE_END:
-            return rest[:index]
-    return rest
-
-
-def report_cue(after: str, before: str) -> str:
-    """The report cue of a name from the words after it (in its clause) and before it.
-
-    Example: ``report_cue("在北京举行", "12月7日，")`` → ``"held"``;
-    ``report_cue("将于11月23日至24日在浙江乌镇举行", "")`` → ``"upcoming"``;
-    ``report_cue("圆满落幕", "")`` → ``"ended"``; ``report_cue("", "太康县举行")`` → ``"held"``
-    """
-    ended = re.search(_verbs("ended_verbs.txt"), after)
-    held = re.search(_verbs("held_verbs.txt"), after)
-    if held and re.match(r"之际|以来|后", after[held.end() :]):
-        held = None
-    if held and (not ended or held.start() < ended.start()):
-        words = after[: held.start()]
-        if re.search(_verbs("upcoming_cues.txt"), words) or re.search(r"将|拟", words):
-            return "upcoming"
-        if held.group().endswith(OPENING_VERBS):
-            return "opened"
-        return "held"
-    if ended:
-        return "ended"
-    if re.search(r"(?:举行|举办|召开|开展|组织开展|启动|承办|主办)了?\s*[“\"]?\s*$", before):
-        return "upcoming" if re.search(r"将\s*(?:举行|举办|召开)\s*$|将于[^，,。]*$", before) else "held"
-    if re.search(r"(?:本届|本次|此次|这次|该)\s*$", before):
-        return "this"
-    if re.search(r"(?:出席|参加|参与|亮相|受邀出席|受邀参加)了?\s*$", before):
-        return "attend"
-    if re.match(r"\s*(?:中|上|期间)", after):
-        return "in"
-    return "none"
-
-
-def _organized(before: str, after_sentence: str) -> bool:
-    if re.search(
-        r"由[^。；;]{1,250}?(?:主办|承办|协办|举办|合办|组织|指导)[^。；;]{0,80}?的\s*[“\"]?\s*$", before
-    ):
-        return True
-    return bool(
-        re.match(r"[”\"]?\s*[^。，,]{0,8}由[^。]{1,250}?(?:主办|举办|合办|组织|承办)", after_sentence)
-    )
-
-
-def _context_parent(doc: Doc, sentence: Evidence, start: int, end: int) -> str | None:
-    """A larger event the sentence places the name inside, as written."""
-    simple = doc.simple
-    before = simple[sentence.start : start]
-    after = simple[end : sentence.end]
-    text = doc.text
-    inside = re.search(
-        r"作为(.{2,60}?)(?:[一二三四五六七八九十两几\d]+大?(?:峰会|论坛|分论坛|活动|赛事))?之一的\s*$", before
-    )
-    if inside:
-        spans = name_spans(simple, sentence.start + inside.start(1), sentence.start + inside.end(1))
-        if spans:
-            first_start, first_end = spans[0]
-            return _parent_text(doc, first_start, first_end, sentence.start + inside.end(1))
-    during = re.search(
-        r"([A-Za-z][A-Za-z\-]*\s?\d{1,4}|[^，,。]{2,40}?)\s*期间", simple[sentence.start : sentence.end]
-    )
-    if during and sentence.start + during.end() <= start:
-        phrase_start = sentence.start + during.start(1)
-        phrase_end = sentence.start + during.end(1)
-        if re.fullmatch(r"[A-Za-z][A-Za-z\-]*\s?\d{1,4}", simple[phrase_start:phrase_end]):
-            return text[phrase_start:phrase_end]
-        spans = name_spans(simple, phrase_start, phrase_end)
-        if spans:
-            return clean_name(text[spans[-1][0] : spans[-1][1]])
-    convened = re.search(r"(?:召开|举行|举办)\s*$", before)
-    if convened:
-        spans = [
-            span
-            for span in name_spans(simple, sentence.start, start)
-            if span[1] == sentence.start + convened.start()
-        ]
-        if spans:
-            return clean_name(text[spans[-1][0] : spans[-1][1]])
-    part = re.search(r"的一部分", after)
-    if part:
-        spans = name_spans(simple, end, end + part.start())
-        if spans:
-            return clean_name(text[spans[-1][0] : spans[-1][1]])
-    return None
-
-
-def _parent_text(doc: Doc, start: int, end: int, limit: int) -> str:
-    """A parent name with a parenthesis that follows it (第九届互联网安全大会(ISC 2021))."""
-    tail = re.match(r"\s*(\([^()]{1,30}\)|（[^（）]{1,30}）)", doc.simple[end:limit])
-    if tail:
-        end += tail.end()
-    return clean_name(doc.text[start:end])
-
-
-def text_mentions(doc: Doc) -> list[Mention]:
-    """Every event name in the text, in order, with its cue.
-
-    Example: the seed's ``"12月7日，第八届…专题论坛在北京举行。"`` gives one mention with cue ``held``.
-    """
-    found = []
-    for sentence in doc.sentences:
-        spans = name_spans(doc.simple, sentence.start, sentence.end)
-        for index, (start, end) in enumerate(spans):
-            # a verb after the next name reports that name, not this one
-            limit = spans[index + 1][0] if index + 1 < len(spans) else sentence.end
-            after = _after_clause(doc.simple, end, limit)
-            before = doc.simple[sentence.start : start]
-            name = clean_name(doc.text[start:end])
-            found.append(
-                Mention(
-                    name=name,
-                    start=start,
-                    end=end,
-                    sentence=sentence,
-                    cue=report_cue(after, before),
-                    organized=_organized(before, doc.simple[end : sentence.end]),
-                    context_parent=_context_parent(doc, sentence, start, end),
-                    referenced=bool(re.search(r"(?:本届|本次|此次|这次|该)\s*$", before)),
-                )
-            )
-    return found
 
 
 def genuine_title(doc: Doc) -> bool:
@@ -275,6 +94,15 @@ def _key(name: str) -> str:
     return re.sub(r"[\s“”\"「」『』‘’《》()（）]", "", simplified(name)).lower()
 
 
+def _stage(key: str) -> str | None:
+    """``open`` for an early round, ``final`` for a final, else None."""
+    if key.endswith(OPEN_STAGES):
+        return "open"
+    if key.endswith(("决赛", "总决赛")):
+        return "final"
+    return None
+
+
 def same_event(first: str, second: str) -> bool:
     """Two names of one event: one contains the other, or they are nearly equal with the same edition.
 
@@ -293,20 +121,11 @@ def same_event(first: str, second: str) -> bool:
         re.findall(r"“([^”]{2,12})”", simplified(first)),
         re.findall(r"“([^”]{2,12})”", simplified(second)),
     )
+    if _stage(a) != _stage(b):
+        return False  # the online round and the final of one competition are two events
     if editions[0] and editions[0] == editions[1] and brands[0] and brands[0][:1] == brands[1][:1]:
         return True  # 第八届“强网杯”线上初赛 and 第八届“强网杯”全国网络安全挑战赛线上赛
     return difflib.SequenceMatcher(None, a, b).ratio() >= 0.75
-
-
-def announced(doc: Doc, mention: Mention) -> bool:
-    """Whether a referenced (not reported) event is spoken of in the future tense in its sentence.
-
-    Example: ``"本届XCon2024大会中，…张允义将首次系统地探讨DNS胶水记录…"`` → True
-    """
-    if mention.cue not in ("this", "in", "none"):
-        return False
-    after = doc.simple[max(mention.end, mention.sentence.start) : mention.sentence.end]
-    return bool(re.search(_verbs("upcoming_cues.txt"), after))
 
 
 @dataclass(frozen=True)
@@ -344,8 +163,71 @@ def plan_events(doc: Doc) -> list[Planned]:
             chosen.append((mention, principal.name))
         elif mention.organized and mention.cue in STRONG_CUES and not _is_parent_of(mention, chosen):
             chosen.append((mention, mention.context_parent or parent_prefix(mention.name)))
+    competition = _competition_of_round(mentions, principal, parent)
+    if competition is not None:
+        chosen.append((competition, None))
+    for announced_event in title_followups(doc, principal):
+        if not any(same_event(announced_event.name, kept.name) for kept, _ in chosen):
+            chosen.append((announced_event, parent_prefix(principal.name) and parent))
     chosen = _demote_unorganized_principal(chosen)
     return _with_scopes(doc, chosen)
+
+
+def _competition_of_round(mentions: list[Mention], principal: Mention, parent: str | None) -> Mention | None:
+    """The whole competition, when the principal is an early round and 本届大赛由…主办 names organizers.
+
+    Example: ``"…第八届“强网杯”全国网络安全挑战赛线上赛正式收官。"`` then
+    ``"本届大赛由中央网信办…指导，…主办"`` → the competition ``第八届“强网杯”全国网络安全挑战赛``
+    is an event of its own
+    """
+    if not parent or _stage(_key(principal.name)) != "open":
+        return None
+    kind = event_type_of(parent)
+    for mention in mentions:
+        if (
+            mention.start > principal.start
+            and mention.bare
+            and mention.referenced
+            and mention.organized
+            and event_type_of(mention.name) == kind
+        ):
+            return replace(mention, name=parent, cue="held", context_parent=None)
+    return None
+
+
+def title_followups(doc: Doc, principal: Mention) -> list[Mention]:
+    """Announced events in later headline clauses (``…线上初赛收官,线下决赛即将打响``).
+
+    A clause naming a bare round borrows the edition and brand of the headline's first name.
+    Example: ``"第八届“强网杯”线上初赛收官,线下决赛即将打响"`` → upcoming ``第八届“强网杯”线下决赛``
+    """
+    if not genuine_title(doc):
+        return []
+    title, simple = doc.article.title, doc.title_simple
+    brand = re.match(r"(?:第[^届]{1,4}届)?“[^”]{1,12}”", simple)
+    found = []
+    position = 0
+    for segment in _TITLE_SPLIT.split(simple):
+        offset = simple.find(segment, position)
+        position = offset + len(segment)
+        for start, end in name_spans(simple, offset, offset + len(segment)):
+            if start == 0 or not re.match(r"\s*(?:即将|将于|将在)", simple[end : offset + len(segment)]):
+                continue
+            name = clean_name(title[start:end])
+            if brand and not simplified(name).startswith(brand.group()):
+                name = title[: brand.end()] + name
+            if same_event(name, principal.name):
+                continue
+            evidence = _sentence_with(doc, segment) or principal.sentence
+            found.append(Mention(name, -1, -1, evidence, "upcoming", from_title=True))
+    return found
+
+
+def _sentence_with(doc: Doc, words: str) -> Evidence | None:
+    for sentence in doc.sentences:
+        if words in doc.simple[sentence.start : sentence.end]:
+            return sentence
+    return None
 
 
 def _is_parent_of(mention: Mention, chosen: list[tuple[Mention, str | None]]) -> bool:
@@ -447,4 +329,4 @@ def _boundary(previous: Mention, following: Mention) -> int:
     return following.sentence.start
 
 
-__all__ = ["Doc", "Mention", "Planned", "event_type_of", "plan_events", "prepare", "same_event"]
+__all__ = ["Planned", "genuine_title", "plan_events", "same_event", "title_mention"]

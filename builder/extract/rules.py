@@ -13,14 +13,15 @@ from builder.extract.event_fields import (
     series_and_edition,
 )
 from builder.extract.event_names import event_type_of
-from builder.extract.events import Doc, Planned, announced, plan_events, prepare
+from builder.extract.events import Planned, plan_events
+from builder.extract.mentions import Doc, announced, prepare
 from builder.extract.orgs import find_organizations
 from builder.extract.people import find_participants
 from builder.models import Article, Event, Extraction
 from schema.relations import YEARS_AFTER, YEARS_BEFORE, shift_years
 
 #: bump whenever a rule or lexicon changes what is extracted (invalidates cached extractions)
-RULES_VERSION = "0.2.0"
+RULES_VERSION = "0.3.0"
 
 
 class RuleExtractor:
