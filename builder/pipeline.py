@@ -354,7 +354,8 @@ def build(
         )
         timings["write"] = time.perf_counter() - started
         started = time.perf_counter()
-        card.write_card(staging, manifest)
+        # the card's snippets name the final folder, not the temporary one it is written in
+        card.write_card(staging, manifest, location=Path(out_dir).name)
         manifest = release.seal(staging, manifest)
         timings["card"] = time.perf_counter() - started
     return BuildReport(

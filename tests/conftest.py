@@ -18,3 +18,20 @@ def card_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("card") / "build"
     write_test_build(folder)
     return folder
+
+
+@pytest.fixture(scope="session")
+def eventless_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real ``builder build`` of two articles that report no event (gold negatives): empty event tables."""
+    import shutil
+
+    from builder.pipeline import build
+    from tests.card_build import RAW_DIR
+
+    base = tmp_path_factory.mktemp("eventless")
+    raw = base / "raw"
+    raw.mkdir()
+    for name in ("4hou-2022-11-12-ce74a395.md", "anquanke-2025-08-05-6bcb62c6.md"):
+        shutil.copy(RAW_DIR / name, raw / name)
+    build(raw, base / "build")
+    return base / "build"

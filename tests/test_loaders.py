@@ -144,3 +144,28 @@ def test_load_dataset_from_a_root_with_the_root_card(card_build: Path, offline: 
     (root / "README.md").write_text("# The project README, without a YAML header\n", encoding="utf-8")
     events = datasets.load_dataset(str(root), "events", split="train", cache_dir=str(offline))
     assert events.num_rows == pq.read_metadata(shard(card_build, "events")).num_rows
+
+
+def test_load_dataset_refuses_an_empty_config_which_the_card_says(
+    eventless_build: Path, offline: Path
+) -> None:
+    """datasets 5.2 cannot load a split without rows; the card warns about it (see the next test)."""
+    import datasets
+
+    articles = datasets.load_dataset(str(eventless_build), "articles", split="train", cache_dir=str(offline))
+    assert articles.num_rows == 2
+    with pytest.raises(datasets.exceptions.DatasetGenerationError, match="while generating the dataset"):
+        datasets.load_dataset(str(eventless_build), "events", split="train", cache_dir=str(offline))
+
+
+def test_every_snippet_in_the_card_runs_on_a_build_without_events(
+    eventless_build: Path, offline: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (eventless_build / "README.md").read_text(encoding="utf-8")
+    assert "In this version `events`, `participants`, `organizations` have no rows." in text
+    monkeypatch.chdir(eventless_build.parent)
+    for snippet in card_snippets(text):
+        output = io.StringIO()
+        with contextlib.redirect_stdout(output):
+            exec(compile(snippet, "<card snippet>", "exec"), {"__name__": "card_snippet"})
+    assert output.getvalue().strip() == "0 participant rows"

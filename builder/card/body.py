@@ -62,13 +62,19 @@ def data_dictionary(facts: BuildFacts) -> str:
 def load_snippets(facts: BuildFacts, location: str) -> str:
     """Python code blocks that load the data with datasets, pandas, polars and duckdb."""
     has_documents = any(config.name == DOCUMENTS for config in facts.configs)
-    datasets_lines = [
-        "from datasets import load_dataset",
-        "",
-        f'events = load_dataset("{location}", "events", split="train")',
-        f'articles = load_dataset("{location}", "articles", split="train")',
-        'print(events.num_rows, "events from", articles.num_rows, "articles")',
-    ]
+    datasets_lines = ["from datasets import load_dataset", ""]
+    if facts.rows("events"):
+        datasets_lines += [
+            f'events = load_dataset("{location}", "events", split="train")',
+            f'articles = load_dataset("{location}", "articles", split="train")',
+            'print(events.num_rows, "events from", articles.num_rows, "articles")',
+        ]
+    else:
+        # datasets refuses empty splits, and this version has no event rows (see the Summary)
+        datasets_lines += [
+            f'articles = load_dataset("{location}", "articles", split="train")',
+            'print(articles.num_rows, "articles")',
+        ]
     if has_documents:
         datasets_lines += [
             "",
@@ -137,6 +143,19 @@ def summary_counts(facts: BuildFacts) -> str:
 
 def config_table(facts: BuildFacts) -> str:
     return "\n".join(f"| `{item.name}` | {item.rows} | {_cell(item.description)} |" for item in facts.configs)
+
+
+def empty_configs_note(facts: BuildFacts) -> str:
+    """A warning when a config has no rows: ``datasets`` cannot load an empty split."""
+    empty = [f"`{item.name}`" for item in facts.configs if item.rows == 0]
+    if not empty:
+        return ""
+    return (
+        f"In this version {', '.join(empty)} {'has' if len(empty) == 1 else 'have'} no rows. 🤗 `datasets` "
+        'cannot load a split without rows ("An error occurred while generating the dataset"), so read '
+        f"{'it' if len(empty) == 1 else 'them'} with pandas, polars or duckdb, which return an empty table "
+        "with every column."
+    )
 
 
 def example_section(facts: BuildFacts) -> str:
@@ -255,6 +274,7 @@ def render_body(
         version_line=version_line(facts),
         summary_counts=summary_counts(facts),
         config_table=config_table(facts),
+        empty_configs_note=empty_configs_note(facts),
         location=location,
         load_snippets=load_snippets(facts, location),
         data_dictionary=data_dictionary(facts),

@@ -11,7 +11,7 @@ import pyarrow as pa
 
 from builder.card.facts import BuildFacts
 from builder.card.header import LICENSE_URL, PRETTY_NAME, TAGS
-from schema.catalog import ColumnSpec, foreign_keys, primary_key
+from schema.catalog import ColumnSpec, primary_key
 from schema.documents import DOCUMENTS
 
 #: the Croissant version this file conforms to
@@ -188,10 +188,9 @@ def _record_set(config: str, file_id: str, specs: tuple[ColumnSpec, ...], descri
     record_set["key"] = (
         [{"@id": f"{config}/{key}"} for key in keys] if len(keys) > 1 else {"@id": f"{config}/{keys[0]}"}
     )
-    for field in record_set["field"]:
-        target = foreign_keys(config).get(field["name"])
-        if target:
-            field["references"] = {"field": {"@id": f"{target}/{primary_key(target)[0]}"}}
+    # Foreign keys are stated in the field descriptions and in datapackage.json, not as Croissant
+    # `references`: mlcroissant 1.1 turns a reference into a join that fails when the referenced
+    # table is empty (a build without events) and when its records were read before.
     return record_set
 
 
