@@ -535,5 +535,6 @@ def test_evaluate_raw_scores_dev_web_as_the_yardstick_does(tmp_path: Path) -> No
     build(articles, build_dir)
     ours = figures(evaluate(build_dir, gold_dir).to_dict())
     assert figures(from_raw) == ours
-    assert from_raw["gold_articles"] == 33 and from_raw["articles_missing_from_build"] == []
+    assert from_raw["gold_articles"] == len(list(gold_dir.glob("*.json")))
+    assert from_raw["articles_missing_from_build"] == []
     assert_agree(ours, yardstick_figures(run_yardstick(build_dir, gold_dir, tmp_path / "dev-web.json")))
