@@ -143,7 +143,7 @@ def plan_events(doc: Doc) -> list[Planned]:
         return []
     mentions = text_mentions(doc)
     principal = _principal(doc, mentions)
-    if principal is None or _NEGATIVE.search(simplified(principal.sentence.sentence)):
+    if principal is None or _NEGATIVE.search(simplified(principal.sentence.sentence) + doc.title_simple):
         return []
     parent = principal.context_parent or parent_prefix(principal.name) or title_parent(doc)
     chosen: list[tuple[Mention, str | None]] = [(principal, parent)]
@@ -265,8 +265,24 @@ def _principal(doc: Doc, mentions: list[Mention]) -> Mention | None:
     ]
     if organized_bare:
         return organized_bare[0]
-    weak = [mention for mention in in_lead if mention.cue in ("this", "in") and not mention.bare]
+    # a gathering only referred to (本届X大会中, 在X上, 出席X) is the subject only when the headline names it
+    weak = [
+        mention
+        for mention in in_lead
+        if mention.cue in ("this", "in", "attend") and not mention.bare and _in_headline(doc, mention.name)
+    ]
     return weak[0] if weak else None
+
+
+def _in_headline(doc: Doc, name: str) -> bool:
+    """Whether the headline names the event (its name without the final event word).
+
+    Example: ``"XCon2024大会"`` is named by the headline ``"XCon2024议题||影子缓存：…"``
+    """
+    core = _key(name)
+    for word in ("大会", "论坛", "峰会", "会议", "直播", "活动"):
+        core = core.removesuffix(word)
+    return len(core) >= 3 and core in _key(doc.article.title)
 
 
 def _has_date(doc: Doc, sentence: Evidence) -> bool:
