@@ -31,27 +31,44 @@ CACHE_FORMAT = "1"
 #: marks the folder as a cache for backup tools (https://bford.info/cachedir/)
 CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# builder article cache; safe to delete.\n"
 #: modules of the later stages, which cannot change an article or its extraction
-LATER_STAGES = ("card.py", "cli.py", "progress.py", "tables.py", "validate.py", "release")
+LATER_STAGES = (
+    "__main__.py", "accounting.py", "card.py", "cli.py", "evaluate", "progress.py", "release", "tables.py",
+    "validate.py",
+)
 
 _PACKAGE = Path(__file__).resolve().parent
 
 
-@cache
-def code_fingerprint() -> str:
-    """sha256 over the code and word lists an article and its extraction depend on.
+def fingerprinted_files(package: Path) -> list[Path]:
+    """The files of ``package`` (a copy of ``builder/``) an article and its extraction depend on.
 
-    That is every source and data file of ``builder/`` except the later stages' modules: a new
-    module is included by default, so forgetting to list it can only cost a cache miss.
+    That is every source and data file except the later stages' modules: a new module is
+    included by default, so forgetting to list it can only cost a cache miss, never a stale entry.
     """
-    digest = hashlib.sha256()
-    for path in sorted(_PACKAGE.rglob("*")):
-        relative = path.relative_to(_PACKAGE)
+    files = []
+    for path in sorted(package.rglob("*")):
+        relative = path.relative_to(package)
         if not path.is_file() or path.suffix not in (".py", ".txt", ".tsv", ".json", ".yaml"):
             continue
         if relative.parts[0] in LATER_STAGES or "__pycache__" in relative.parts:
             continue
-        digest.update(relative.as_posix().encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+        files.append(path)
+    return files
+
+
+def fingerprint_of(package: Path) -> str:
+    """sha256 over the names and bytes of ``fingerprinted_files(package)``."""
+    digest = hashlib.sha256()
+    for path in fingerprinted_files(package):
+        name = path.relative_to(package).as_posix().encode("utf-8")
+        digest.update(name + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+@cache
+def code_fingerprint() -> str:
+    """The fingerprint of the installed ``builder`` package (computed once per process)."""
+    return fingerprint_of(_PACKAGE)
 
 
 class ArticleCache:

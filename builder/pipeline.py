@@ -206,14 +206,16 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def process_files(paths: Sequence[Path], work: ArticleWork, jobs: int) -> Iterator[ChunkResult]:
+def process_files(
+    paths: Sequence[Path], work: ArticleWork, jobs: int, chunk_size: int = CHUNK_SIZE
+) -> Iterator[ChunkResult]:
     """Run the per-article stages on ``paths``; chunks come back in input order.
 
     With ``jobs > 1`` a process pool works on at most ``4 * jobs`` chunks ahead of the consumer,
     so memory stays bounded however many files there are.
     """
     numbered = list(enumerate(paths))
-    chunks = [numbered[start : start + CHUNK_SIZE] for start in range(0, len(numbered), CHUNK_SIZE)]
+    chunks = [numbered[start : start + chunk_size] for start in range(0, len(numbered), chunk_size)]
     if jobs <= 1 or len(chunks) <= 1:
         worker = ArticleWorker(work)
         for chunk in chunks:
@@ -237,7 +239,8 @@ def process_files(paths: Sequence[Path], work: ArticleWork, jobs: int) -> Iterat
 class TableCollector:
     """Accumulates rows batch by batch as Arrow tables; drops duplicates and sorts at the end."""
 
-    def __init__(self) -> None:
+    def __init__(self, batch_size: int = BATCH_SIZE) -> None:
+        self.batch_size = batch_size
         self.batches: list[tuple[dict[str, pa.Table], dict[str, pa.Array]]] = []
         self.pending = TableRows()
         self.pending_articles = 0
@@ -248,7 +251,7 @@ class TableCollector:
         self.pending.add(article, extraction, origin=index)
         self.pending_articles += 1
         self.light.append((index, replace(article, text="", emphasis=())))
-        if self.pending_articles >= BATCH_SIZE:
+        if self.pending_articles >= self.batch_size:
             self.flush()
 
     def flush(self) -> None:

@@ -1,0 +1,51 @@
+"""The benchmark: a deterministic, valid synthetic corpus, and the runner in a tiny smoke mode.
+
+Nothing here is timed: the tests check that the bench measures a correct build.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench.generate import EVENT_SHARE, generate, load_sources
+from builder.articles import read_articles
+from builder.models import Article, DuplicateFile, RejectedFile
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*.md"))}
+
+
+def test_the_same_seed_gives_the_same_bytes_and_another_seed_does_not(tmp_path):
+    generate(40, tmp_path / "a", seed=3)
+    generate(40, tmp_path / "b", seed=3)
+    generate(40, tmp_path / "c", seed=4)
+    assert files_of(tmp_path / "a") == files_of(tmp_path / "b")
+    assert files_of(tmp_path / "a") != files_of(tmp_path / "c")
+
+
+def test_every_generated_article_is_valid_and_unique(tmp_path):
+    corpus = generate(300, tmp_path / "corpus", seed=1)
+    items = list(read_articles(tmp_path / "corpus"))
+    assert not [item for item in items if isinstance(item, (RejectedFile, DuplicateFile))]
+    articles = [item for item in items if isinstance(item, Article)]
+    assert len(articles) == corpus.files == 300
+    assert len({article.canonical_url for article in articles}) == 300
+    assert all(article.text and article.title for article in articles)
+    event_files = [path for path in (tmp_path / "corpus").rglob("*-e.md")]
+    assert len(event_files) == corpus.event_files
+    # about one article in 20, as in a real crawl (seeded, so the bound is loose, not flaky)
+    assert 0.3 * EVENT_SHARE * 300 <= corpus.event_files <= 3 * EVENT_SHARE * 300
+
+
+def test_non_event_articles_recombine_paragraphs_of_real_non_event_articles(tmp_path):
+    sources, _ = load_sources(ROOT / "data" / "raw")
+    assert any(source.is_event for source in sources) and not all(source.is_event for source in sources)
+    other_paragraphs = {part for source in sources if not source.is_event for part in source.paragraphs}
+    generate(120, tmp_path / "corpus", seed=2)
+    for path in (tmp_path / "corpus").rglob("*-n.md"):
+        body = path.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+        parts = [part.strip("\n") for part in body.split("\n\n") if part.strip()]
+        assert parts and all(part in other_paragraphs for part in parts), path.name

@@ -1,0 +1,178 @@
+"""The build pipeline: streamed, parallel and cached builds give exactly the tables of a plain one.
+
+Also: the cheap event detector never turns away an article the full extractor finds an event in.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from builder.articles import DEFAULT_MAX_BYTES, discover, find_duplicates, read_articles
+from builder.extract import get_extractor
+from builder.extract.detect import event_cues, has_event_cue, might_report_event
+from builder.models import Article, DuplicateFile
+from builder.pipeline import ArticleWork, TableCollector, process_files
+from builder.tables import build_tables
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "data" / "raw"
+GOLD = ROOT / "data" / "gold"
+#: the evaluation-only dev-web set lives in shared/ beside the clone or beside the worktrees' parent
+DEV_WEB = next(
+    (
+        base / "shared" / "corpus" / "dev-web"
+        for base in ROOT.parents
+        if (base / "shared" / "corpus" / "dev-web" / "articles").is_dir()
+    ),
+    None,
+)
+needs_dev_web = pytest.mark.skipif(
+    DEV_WEB is None, reason="shared/corpus/dev-web is not in a shared/ folder beside the repository"
+)
+
+
+def plain_tables(raw_dir: Path):
+    """The tables of the simplest possible build: read everything, extract everything."""
+    items = list(read_articles(raw_dir))
+    articles = [item for item in items if isinstance(item, Article)]
+    extractor = get_extractor()
+    duplicates = [item for item in items if isinstance(item, DuplicateFile)]
+    return build_tables(articles, [extractor.extract(article) for article in articles]), duplicates
+
+
+def streamed_tables(raw_dir: Path, *, jobs: int, cache_dir: Path | None, chunk_size: int, batch_size: int):
+    """The pipeline's per-article stages and table collection, with small chunks and batches."""
+    collector = TableCollector(batch_size=batch_size)
+    work = ArticleWork(raw_dir, DEFAULT_MAX_BYTES, "rules", cache_dir)
+    counts: dict[str, int] = {}
+    for chunk in process_files(discover(raw_dir), work, jobs, chunk_size=chunk_size):
+        for key, value in chunk.work.items():
+            counts[key] = counts.get(key, 0) + value
+        for result in chunk.files:
+            if isinstance(result.item, Article):
+                collector.add(result.index, result.item, result.extraction)
+    duplicates = list(find_duplicates(collector.articles()))
+    return collector.tables(duplicates), duplicates, counts
+
+
+def assert_same_tables(left, right) -> None:
+    assert left.source_files == right.source_files
+    for name, table in right.tables.items():
+        assert left.tables[name].schema == table.schema, name
+        assert left.tables[name].equals(table), name
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_streamed_tables_equal_a_plain_build_cold_and_warm(tmp_path, jobs):
+    expected, _ = plain_tables(RAW)
+    cache = tmp_path / "cache"
+    cold, _, cold_counts = streamed_tables(RAW, jobs=jobs, cache_dir=cache, chunk_size=3, batch_size=5)
+    assert_same_tables(cold, expected)
+    assert cold_counts["cached"] == 0
+    warm, _, warm_counts = streamed_tables(RAW, jobs=jobs, cache_dir=cache, chunk_size=4, batch_size=7)
+    assert_same_tables(warm, expected)
+    assert warm_counts == {"cached": len(discover(RAW)), "detected": 0, "extracted": 0}
+
+
+def test_duplicates_are_dropped_as_a_plain_build_drops_them(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    seed = (raw / "cnis-2024-12-10-seed.md").read_text(encoding="utf-8")
+    # a byte-identical copy, and a later fetch of the same URL that replaces the original
+    (raw / "zz-copy.md").write_text(seed, encoding="utf-8")
+    (raw / "aa-refetch.md").write_text(
+        seed.replace("fetch_date: 2025-10-06T19:40:10.489119", "fetch_date: 2025-10-07T08:00:00")
+        .replace("中国信息安全\n", "中国信息安全（重抓）\n", 1),
+        encoding="utf-8",
+    )
+    expected, expected_duplicates = plain_tables(raw)
+    tables, duplicates, _ = streamed_tables(raw, jobs=2, cache_dir=None, chunk_size=5, batch_size=4)
+    assert_same_tables(tables, expected)
+    assert sorted(duplicates, key=lambda item: item.source_file) == sorted(
+        expected_duplicates, key=lambda item: item.source_file
+    )
+    assert {item.source_file for item in duplicates} == {"zz-copy.md", "cnis-2024-12-10-seed.md"}
+    assert tables.source_files[expected.tables["articles"]["article_id"][0].as_py()]
+
+
+def test_one_changed_file_is_the_only_one_parsed_again(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    cache = tmp_path / "cache"
+    streamed_tables(raw, jobs=1, cache_dir=cache, chunk_size=8, batch_size=8)
+    with (raw / "cnis-2024-12-10-seed.md").open("a", encoding="utf-8") as stream:
+        stream.write("\n本文已更新。\n")
+    tables, _, counts = streamed_tables(raw, jobs=1, cache_dir=cache, chunk_size=8, batch_size=8)
+    assert counts == {"cached": len(discover(raw)) - 1, "detected": 1, "extracted": 1}
+    expected, _ = plain_tables(raw)
+    assert_same_tables(tables, expected)
+
+
+def corpus_articles() -> list[tuple[str, Article]]:
+    folders = [RAW] + ([DEV_WEB / "articles"] if DEV_WEB is not None else [])
+    found = []
+    for folder in folders:
+        for item in read_articles(folder):
+            if isinstance(item, Article):
+                found.append((f"{folder.name}/{item.source_file}", item))
+    return found
+
+
+def test_the_detector_passes_every_article_the_extractor_finds_an_event_in():
+    extractor = get_extractor()
+    missed = [
+        name
+        for name, article in corpus_articles()
+        if extractor.extract(article).events and not might_report_event(article)
+    ]
+    assert missed == []
+
+
+@pytest.mark.parametrize(
+    ("gold_dir", "raw_dir"),
+    [
+        pytest.param(GOLD, RAW, id="data"),
+        pytest.param(
+            DEV_WEB / "gold" if DEV_WEB else None,
+            DEV_WEB / "articles" if DEV_WEB else None,
+            id="dev-web",
+            marks=needs_dev_web,
+        ),
+    ],
+)
+def test_the_detector_passes_every_gold_event_article(gold_dir, raw_dir):
+    with_events = {stem for stem, has_events in gold_kinds(gold_dir).items() if has_events}
+    articles = articles_by_stem(raw_dir)
+    assert with_events and with_events <= set(articles)
+    assert [stem for stem in sorted(with_events) if not might_report_event(articles[stem])] == []
+
+
+def test_the_detector_turns_away_some_articles_without_events():
+    articles = articles_by_stem(RAW)
+    without_events = [stem for stem, has_events in gold_kinds(GOLD).items() if not has_events]
+    turned_away = [stem for stem in without_events if not might_report_event(articles[stem])]
+    assert len(turned_away) >= 3, turned_away
+
+
+def gold_kinds(gold_dir: Path) -> dict[str, bool]:
+    """Gold file stem → whether it lists any event."""
+    return {
+        path.stem: bool(json.loads(path.read_text(encoding="utf-8")).get("events"))
+        for path in gold_dir.glob("*.json")
+    }
+
+
+def articles_by_stem(raw_dir: Path) -> dict[str, Article]:
+    return {Path(item.source_file).stem: item for item in read_articles(raw_dir) if isinstance(item, Article)}
+
+
+def test_cues_cover_simplified_and_traditional_event_words():
+    assert has_event_cue("第八届峰会网络安全国际合作专题论坛在京举办")
+    assert has_event_cue("第二屆湖北網路安全宣傳周在武漢大學啟動")
+    assert has_event_cue("XCon2024 安全焦点信息安全技术峰会")
+    assert not has_event_cue("微软发布紧急安全补丁，修复Windows系统漏洞。")
+    assert len(set(event_cues())) == len(event_cues())
