@@ -25,7 +25,7 @@ from builder import accounting, card, release
 from builder.articles import DEFAULT_MAX_BYTES, discover, find_duplicates, parse_input, read_input
 from builder.cache import DEFAULT_CACHE_DIR, ArticleCache
 from builder.extract import DEFAULT_EXTRACTOR, Extractor, get_extractor
-from builder.extract.detect import might_report_event
+from builder.extract.detect import detector_for
 from builder.models import Article, DuplicateFile, Extraction, RejectedFile
 from builder.progress import track
 from builder.tables import TableRows, Tables
@@ -130,6 +130,7 @@ class ArticleWorker:
     def __init__(self, work: ArticleWork) -> None:
         self.work = work
         self.extractor: Extractor = get_extractor(work.extractor_name)
+        self.might_report_event = detector_for(self.extractor.name)
         self.cache = (
             ArticleCache(work.cache_dir, self.extractor.name, self.extractor.version)
             if work.cache_dir is not None
@@ -168,7 +169,7 @@ class ArticleWorker:
         seconds["parse+clean"] += parsed - started
         if isinstance(item, RejectedFile):
             return FileResult(index, item)
-        detected = might_report_event(item)
+        detected = self.might_report_event(item)
         checked = time.perf_counter()
         seconds["detect"] += checked - parsed
         if detected:

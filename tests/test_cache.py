@@ -115,13 +115,13 @@ def test_the_fingerprint_follows_rules_and_lexicons_but_not_later_stages(tmp_pat
     package = tmp_path / "builder"
     shutil.copytree(REPO / "builder", package, ignore=shutil.ignore_patterns("__pycache__"))
     names = {path.relative_to(package).as_posix() for path in fingerprinted_files(package)}
-    assert {"extract/rules.py", "extract/detect.py", "lexicons/event_cues.txt", "articles.py"} <= names
+    assert {"extract/rules.py", "extract/detect.py", "lexicons/event_types.tsv", "articles.py"} <= names
     assert not names & {"card.py", "validate.py", "tables.py", "cli.py"}
     before = fingerprint_of(package)
     (package / "card.py").write_text("# a later stage cannot change an extraction\n", encoding="utf-8")
     assert fingerprint_of(package) == before
-    with (package / "lexicons" / "event_cues.txt").open("a", encoding="utf-8") as stream:
-        stream.write("研讨\n")
+    with (package / "lexicons" / "event_types.tsv").open("a", encoding="utf-8") as stream:
+        stream.write("研习营\tseminar\n")
     assert fingerprint_of(package) != before
 
 

@@ -1,48 +1,54 @@
 """A cheap first pass in front of full extraction: could this article report an event at all?
 
-Most crawled articles (vulnerability news, policy, products) report no gathering. Full
-extraction reads every sentence; this check only looks for any of the words without which no
-event rule can fire (``builder/lexicons/event_cues.txt``), so a non-event article costs a few
-substring searches. It must never reject an article in which the full extractor finds an event:
-``tests/test_pipeline.py`` checks that on every article of ``data/raw`` and the dev-web set.
+Most crawled articles (vulnerability news, policy, products) report no gathering. The rule
+extractor finds an event only where an event word of ``lexicons/event_types.tsv`` (论坛, 峰会,
+大赛, 宣传周, ...) ends a name in the simplified title or text; this check looks for any such
+word and nothing else, so a non-event article costs one regex scan of its text (and of its
+simplified copy) instead of a full extraction. Being built from the extractor's own word list,
+it cannot turn away an article the extractor would find an event in; ``tests/test_pipeline.py``
+also checks that on every article of ``data/raw`` and the dev-web set.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 
-from builder.lexicons import load_lines
+from builder.extract.chinese import simplified
+from builder.extract.event_names import event_words
 from builder.models import Article
 
-#: bump when the detector's logic (not its word list, which is fingerprinted) changes
-DETECTOR_VERSION = "1"
-
 
 @cache
-def event_cues() -> tuple[str, ...]:
-    """The words that send an article to full extraction, most common first."""
-    return load_lines("event_cues.txt")
+def _event_word_pattern() -> re.Pattern[str]:
+    # one alternation of literals: several times faster than a substring search per word
+    return re.compile("|".join(map(re.escape, event_words())))
 
 
-@cache
-def _cue_pattern() -> re.Pattern[str]:
-    # one alternation of literals: 3-4x faster than one substring search per cue on a miss
-    return re.compile("|".join(map(re.escape, event_cues())))
+def has_event_word(text: str) -> bool:
+    """True when ``text``, as written or in simplified characters, contains an event word.
+
+    Example: ``"第二屆湖北網路安全宣傳周在武漢大學啟動"`` → True (宣传周);
+    ``"微软发布紧急安全补丁，修复Windows系统漏洞。"`` → False
+    """
+    pattern = _event_word_pattern()
+    return pattern.search(text) is not None or pattern.search(simplified(text)) is not None
 
 
 def might_report_event(article: Article) -> bool:
-    """True when the title or text contains an event cue word; False means "surely no event".
+    """False when the rule extractor surely finds no event in ``article``: no event word anywhere."""
+    return has_event_word(article.title) or has_event_word(article.text)
 
-    Example: an article titled ``三星0day漏洞被用于监控活动`` passes (``活动``); one titled
-    ``Windows 11 更新导致 Chrome 无法启动`` whose text names no gathering does not.
+
+def _always(article: Article) -> bool:
+    return True
+
+
+def detector_for(extractor_name: str) -> Callable[[Article], bool]:
+    """The cheap check in front of an extractor: the event-word check for the rules, none otherwise.
+
+    Another extractor (statistical, model-based) may find events without any of the words, so
+    it sees every article.
     """
-    return has_event_cue(article.title) or has_event_cue(article.text)
-
-
-def has_event_cue(text: str) -> bool:
-    """True when ``text`` contains any event cue word.
-
-    Example: ``"论坛在京举办。"`` → True; ``"补丁修复了漏洞。"`` → False
-    """
-    return _cue_pattern().search(text) is not None
+    return might_report_event if extractor_name == "rules" else _always
