@@ -19,7 +19,15 @@ import pyarrow.compute as pc
 import schema
 from builder.errors import BuildFolderError, ValidationFailed
 from builder.tables import Tables
-from schema.relations import KEY_COLUMNS, PARENTS, Violation, check_relations, parent_rows, value_text
+from schema.relations import (
+    KEY_COLUMNS,
+    PARENTS,
+    Violation,
+    check_relations,
+    parent_rows,
+    span_owners,
+    value_text,
+)
 
 #: columns of the quarantine table, in order
 QUARANTINE_COLUMNS = ("rule", "table", "key", "column", "value", "source_file")
@@ -173,11 +181,18 @@ def _row_keys(table: str, data: pa.Table, rows: list[int]) -> list[str]:
     return ["#".join("" if part is None else str(part) for part in key) for key in zip(*parts, strict=True)]
 
 
-def _article_ids(tables: dict[str, pa.Table], table: str, rows: pa.Array) -> pa.Array:
-    """The article_id each row belongs to (even when that article is missing), or null if unknown."""
+def _article_ids(tables: dict[str, pa.Table], table: str, rows: pa.Array) -> list[str | None]:
+    """The article_id each row belongs to (even when that article is missing), or None if unknown."""
     if table in ("articles", "events"):
-        return pc.take(tables[table].column("article_id"), rows)
-    return pc.take(tables["events"].column("article_id"), pc.take(parent_rows(tables, table), rows))
+        return pc.take(tables[table].column("article_id"), rows).to_pylist()
+    event_rows = pc.take(parent_rows(tables, table), rows).to_pylist()
+    # a shared event_id: the copy whose article holds the row's evidence
+    owners = span_owners(tables, table)
+    event_rows = [
+        owners[row][0] if owners.get(row) else event
+        for row, event in zip(rows.to_pylist(), event_rows, strict=True)
+    ]
+    return pc.take(tables["events"].column("article_id"), pa.array(event_rows, pa.int64())).to_pylist()
 
 
 def locate(
@@ -191,7 +206,7 @@ def locate(
     for table, items in by_table.items():
         rows = [item.row for item in items]
         keys = _row_keys(table, tables[table], rows)
-        ids = _article_ids(tables, table, pa.array(rows, pa.int64())).to_pylist()
+        ids = _article_ids(tables, table, pa.array(rows, pa.int64()))
         for item, key, article_id in zip(items, keys, ids, strict=True):
             records.append(
                 {
@@ -218,6 +233,10 @@ def _parent_quarantined(tables: dict[str, pa.Table], keep: dict[str, np.ndarray]
         orphan = np.logical_not(
             pc.is_in(keys, value_set=published_keys.combine_chunks()).to_numpy(zero_copy_only=False)
         )
+        if child != "events":
+            # a shared event_id: the row follows the copies its evidence was read from
+            for row, copies in span_owners(tables, child).items():
+                orphan[row] = not any(keep["events"][copy] for copy in copies)
         rows = np.flatnonzero(orphan & keep[child])
         values = pc.take(keys, rows).to_pylist()
         singular = parent[:-1]

@@ -137,22 +137,63 @@ def check_n_events(tables: dict[str, pa.Table]) -> list[Violation]:
     return _violations("n_events", "articles", rows, "n_events", values, problems)
 
 
+def span_owners(tables: dict[str, pa.Table], child: str) -> dict[int, list[int]]:
+    """Rows of ``child`` whose event_id names several events → the events whose article holds the evidence.
+
+    Two articles reporting the same event give it the same event_id; the key alone cannot tell
+    which copy a participant or organization came from, but its evidence offsets can.
+    """
+    events = tables["events"]
+    counts = events.group_by("event_id").aggregate([("event_id", "count")])
+    shared = pc.filter(
+        counts.column("event_id"), pc.greater(counts.column("event_id_count"), 1)
+    ).combine_chunks()
+    rows = _true_rows(pc.is_in(tables[child].column("event_id"), value_set=shared))
+    if len(rows) == 0:
+        return {}
+    copies: dict[str, list[int]] = {}
+    copy_rows = _true_rows(pc.is_in(events.column("event_id"), value_set=shared))
+    copy_ids = pc.take(events.column("event_id"), copy_rows).to_pylist()
+    for row, event_id in zip(copy_rows.tolist(), copy_ids, strict=True):
+        copies.setdefault(event_id, []).append(row)
+    article_of = parent_rows(tables, "events")
+    texts = tables["articles"].column("text")
+    names = ("event_id", "evidence", "evidence_start", "evidence_end")
+    columns = [pc.take(tables[child].column(name), rows).to_pylist() for name in names]
+    owners: dict[int, list[int]] = {}
+    for row, event_id, evidence, start, end in zip(rows.tolist(), *columns, strict=True):
+        owners[row] = []
+        for copy in copies[event_id]:
+            article = article_of[copy].as_py()
+            if None not in (article, evidence, start, end) and 0 <= start <= end:
+                if texts[article].as_py()[start:end] == evidence:
+                    owners[row].append(copy)
+    return owners
+
+
 def check_evidence_spans(tables: dict[str, pa.Table]) -> list[Violation]:
     """``evidence_span``: ``articles.text[evidence_start:evidence_end] == evidence`` in every child table.
 
     The slices are cut in Python (Arrow has no per-row substring kernel) and compared in Arrow;
     rows without an article or with null fields are left to ``foreign_key`` and ``not_null``.
+    A row of a shared event_id passes when the article of any event with that id holds it.
     """
     texts = tables["articles"].column("text").to_pylist()
     found: list[Violation] = []
     for table in PARENTS:
         data = tables[table]
+        owners = span_owners(tables, table) if table != "events" else {}
+        unowned = [row for row, copies in owners.items() if not copies]
         article_of = article_rows(tables, table)
         evidence, start, end = (data.column(name) for name in ("evidence", "evidence_start", "evidence_end"))
         known = pc.and_(
             pc.and_(pc.is_valid(article_of), pc.is_valid(evidence)),
             pc.and_(pc.is_valid(start), pc.is_valid(end)),
         )
+        if owners:
+            shared = np.zeros(data.num_rows, dtype=bool)
+            shared[list(owners)] = True
+            known = pc.and_(known, pa.array(np.logical_not(shared)))
         ordered = pc.and_(pc.greater_equal(start, 0), pc.greater_equal(end, start))
         checked = _true_rows(pc.and_(known, ordered))
         picks = (pc.take(column, checked).to_numpy().tolist() for column in (article_of, start, end))
@@ -160,13 +201,17 @@ def check_evidence_spans(tables: dict[str, pa.Table]) -> list[Violation]:
             [texts[article][first:last] for article, first, last in zip(*picks, strict=True)], pa.string()
         )
         differ = _true_rows(pc.not_equal(spans, pc.take(evidence, checked)))
-        bad = np.concatenate([checked[differ], _true_rows(pc.and_(known, pc.invert(ordered)))])
+        bad = np.concatenate([checked[differ], _true_rows(pc.and_(known, pc.invert(ordered))), unowned])
         read = dict(zip(checked[differ].tolist(), pc.take(spans, differ).to_pylist(), strict=True))
-        for row in sorted(bad.tolist()):
+        for row in sorted(set(bad.astype(int).tolist())):
             first, last = start[row].as_py(), end[row].as_py()
-            problem = f"is not articles.text[{first}:{last}]" + (
-                f" (that span reads {_short(read[row])!r})" if row in read else " (invalid span)"
-            )
+            if row in owners:
+                detail = " of any article reporting this event_id"
+            elif row in read:
+                detail = f" (that span reads {_short(read[row])!r})"
+            else:
+                detail = " (invalid span)"
+            problem = f"is not articles.text[{first}:{last}]{detail}"
             found.append(Violation("evidence_span", table, row, "evidence", evidence[row].as_py(), problem))
     return found
 

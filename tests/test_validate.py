@@ -272,3 +272,36 @@ def test_validate_tables_publishes_the_first_valid_copy_of_a_duplicate_event(art
         ("unique_key", "events", event_id, "event_id"),
     ]
     assert result.published["events"].column("end_date").to_pylist() == [dt.date(2024, 12, 7)]
+
+
+def test_validate_tables_children_of_a_second_report_follow_their_own_copy(articles, seed):
+    # the same forum reported by a second article gets the same event_id; the seed sorts first
+    other = next(article for article in articles if article.source_file.startswith("chamd5-2024-12-03"))
+    assert other.article_id > seed.article_id
+    line = sentence(other, "datacon 2024")
+    second = forum(
+        seed,
+        evidence=line,
+        participants=tuple(Participant(name, "speaker", line) for name in ("甲", "乙", "丙")),
+        organizations=(),
+    )
+    extractions = [
+        Extraction(seed.article_id, "test", "1", (forum(seed),)),
+        Extraction(other.article_id, "test", "1", (second,)),
+    ]
+    result = validate_tables(build_tables(articles, extractions))
+
+    event_id = event_id_for(FORUM, dt.date(2024, 12, 7))
+    rows = [
+        (*row, source)
+        for row, source in zip(quarantined(result), result.quarantine["source_file"].to_pylist(), strict=True)
+    ]
+    assert rows == [
+        ("unique_key", "events", event_id, "event_id", other.source_file),
+        ("unique_key", "participants", f"{event_id}#1", "event_id,person_order", other.source_file),
+        ("unique_key", "participants", f"{event_id}#2", "event_id,person_order", other.source_file),
+        ("parent_quarantined", "participants", f"{event_id}#3", "event_id", other.source_file),
+    ]
+    assert result.published["participants"].column("name").to_pylist() == ["吴昀国", "吴世忠"]
+    assert n_events_of(result, seed.article_id) == 1
+    assert n_events_of(result, other.article_id) == 0
