@@ -66,6 +66,12 @@ def title_pattern() -> re.Pattern[str]:
 
 
 @cache
+def title_run_pattern() -> re.Pattern[str]:
+    """``title_pattern`` without the end anchor, to find titles anywhere in a text."""
+    return re.compile(title_pattern().pattern.removesuffix("$"))
+
+
+@cache
 def leading_title_pattern() -> re.Pattern[str]:
     """Titles right after a name (王建华会长, 李昕副教授, 刘礼才副处长)."""
     modifiers = _alternation(load_lines("title_modifiers.txt"))

@@ -10,14 +10,18 @@ from builder.extract.chinese import simplified
 from builder.extract.names import (
     GAP,
     HAN,
+    HAN_CHAR,
     LATIN_NAME,
+    NOT_IN_NAME,
     follower_words,
     leading_title_pattern,
     name_start_pattern,
+    non_names,
     org_suffixes,
     read_name,
     split_affiliation,
     title_pattern,
+    title_run_pattern,
 )
 from builder.extract.talks import talk_title
 from builder.extract.text import sentence_at
@@ -45,6 +49,8 @@ BRACKETED = re.compile(r"[（(]([^（）()\n]{2,40})[）)]")
 LINE_DESCRIPTION = re.compile(r"(?:[，,：:｜|—\-]|\s)+([^\n。；;]{2,60}?)[\s|｜。；;]*(?:\n|$)")
 #: what may open a line before a name (bullets, numbering)
 LINE_OPENING = re.compile(r"^[\s•·\-*#>|｜\d.、)）]*$")
+#: a byline in brackets: (记者翟翔、余俊杰)
+BYLINE_GROUP = re.compile(r"[（(][^（）()]*(?:记者|通讯员|编辑|摄影)[^（）()]*[）)]")
 #: how far back (characters) the words describing a person may start
 CLAUSE_REACH = 80
 #: quoted words (“对话”) name things, they do not say what a person does
@@ -109,7 +115,7 @@ def roles_in(words: str) -> list[str]:
     return [
         cues[match.group()]
         for match in _cue_pattern().finditer(words)
-        if cues[match.group()] != "awardee" or match.start() <= 4
+        if cues[match.group()] in ROLE_PRIORITY and (cues[match.group()] != "awardee" or match.start() <= 4)
     ]
 
 
@@ -125,6 +131,8 @@ def _clause_start(simple: str, name_start: int, floor: int) -> int:
         start = match.end()
     lead = LEAD_IN.match(simple, start, name_start)
     start = lead.end() if lead else start
+    for byline in BYLINE_GROUP.finditer(simple, start, name_start):
+        start = byline.end()
     depth = 0
     for index in range(start, name_start):
         depth += {"（": 1, "(": 1, "）": -1, ")": -1}.get(simple[index], 0)
@@ -176,17 +184,42 @@ def _han_mentions(simple: str) -> list[tuple[int, int]]:
         if position > 0 and simple[position - 1].isascii() and simple[position - 1].isalnum():
             continue
         spans.append((position, end))
+    return spans + _names_without_surname(simple, {start for start, _ in spans})
+
+
+def _names_without_surname(simple: str, taken: set[int]) -> list[tuple[int, int]]:
+    """Two-character names right after a title and closed by punctuation or 与/和 (负责人浅蓝与).
+
+    Handles and rare family names the surname list does not know.
+    """
+    spans = []
+    for title in title_run_pattern().finditer(simple):
+        start = title.end()
+        end = start + 2
+        word = simple[start:end]
+        if (
+            start in taken
+            or len(word) < 2
+            or not all(HAN_CHAR.match(c) and c not in NOT_IN_NAME for c in word)
+        ):
+            continue
+        if (
+            word in non_names()
+            or simple.startswith(follower_words(), start)
+            or leading_title_pattern().match(simple, start)
+        ):
+            continue
+        if end == len(simple) or re.match(r"[，,。；;、与和\s]", simple[end]):
+            spans.append((start, end))
     return spans
 
 
-def _accept(simple: str, start: int, end: int, floor: int, known: set[str]) -> bool:
+def _accept(simple: str, start: int, end: int, floor: int) -> bool:
     """Whether the name candidate at ``start:end`` is a person in context."""
     clause = _clause_start(simple, start, floor)
     before = simple[clause:start].rstrip(" \u3000\u00a0")
     if before.endswith(_byline_titles()):
         return False
-    if simple[start:end] in known:
-        return True
     title_here = leading_title_pattern().match(simple, start)
     if title_here and title_here.end() > end:
         return False
@@ -267,7 +300,7 @@ def _mentions(simple: str, original: str) -> list[Mention]:
             continue
         name = simple[start:end]
         if (
-            _accept(simple, start, end, floor, known)
+            _accept(simple, start, end, floor)
             or _in_name_list(simple, start, end)
             or (LATIN_NAME.fullmatch(name) is not None)
         ):
