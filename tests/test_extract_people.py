@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from builder.articles import parse_article, read_article
 from builder.extract.chinese import simplified
 from builder.extract.names import read_name, split_affiliation
-from builder.extract.people import find_participants, roles_in
+from builder.extract.people import find_participants
+from builder.extract.roles import roles_in
 from builder.models import Article, Participant
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -250,3 +251,15 @@ def test_description_in_brackets_and_table_rows() -> None:
     assert [row(p) for p in found] == [("周伟", "speaker", "中国信息通信研究院", "副院长", None, None)]
     found = people_of("| 姓名 | 单位 | 职务 |\n| 刘洋 | 清华大学 | 教授 |")
     assert [row(p) for p in found] == [("刘洋", "guest", "清华大学", "教授", None, None)]
+
+
+def test_two_speakers_of_one_talk_one_without_a_known_family_name() -> None:
+    found = people_of(
+        "御之安前沿安全技术负责人浅蓝与御之安先驱实验室研究员李震共同带来《Cast Attack: A New Threat "
+        "Posed by Ghost Bits in Java》：Java在字符向字节转换时会静默截断高位。"
+    )
+    title = "Cast Attack: A New Threat Posed by Ghost Bits in Java"
+    assert [(p.name, p.role, p.affiliation, p.talk_title) for p in found] == [
+        ("浅蓝", "speaker", "御之安前沿安全技术", title),
+        ("李震", "speaker", "御之安先驱实验室", title),
+    ]

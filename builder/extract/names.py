@@ -22,6 +22,13 @@ DOTTED_NAME = re.compile(rf"{HAN}{{1,6}}(?:[·•・]{HAN}{{1,8}})+")
 #: text that may separate a title from the name (a space or two in captions)
 GAP = re.compile(r"[ \u3000\u00a0]*")
 
+#: a description in brackets after a name: 张三（北京大学教授）
+BRACKETED = re.compile(r"[（(]([^（）()\n]{2,40})[）)]")
+#: a description after a name that opens a line: • 张三，北京大学教授 / 张三 | 北京大学 教授
+LINE_DESCRIPTION = re.compile(r"(?:[，,：:｜|—\-]|\s)+([^\n。；;]{2,60}?)[\s|｜。；;]*(?:\n|$)")
+#: what may open a line before a name (bullets, numbering)
+LINE_OPENING = re.compile(r"^[\s•·\-*#>|｜\d.、)）]*$")
+
 
 @cache
 def surnames() -> tuple[str, ...]:
@@ -234,3 +241,19 @@ def split_affiliation(prefix: str, original: str) -> tuple[str | None, str | Non
         return (text or None), None
     position = original[titles_start:].strip()
     return affiliation or None, position or None
+
+
+def description_after(simple: str, start: int, end: int) -> tuple[int, int] | None:
+    """Span of a description that follows the name and ends with a title, else None.
+
+    Example: ``"• 张三，北京大学网络空间安全学院教授"`` → the span of ``北京大学网络空间安全学院教授``
+    """
+    match = BRACKETED.match(simple, end)
+    if match is None:
+        line_start = simple.rfind("\n", 0, start) + 1
+        if not LINE_OPENING.match(simple[line_start:start]):
+            return None
+        match = LINE_DESCRIPTION.match(simple, end)
+    if match is None or not title_pattern().search(match.group(1).rstrip()):
+        return None
+    return match.start(1), match.start(1) + len(match.group(1).rstrip())

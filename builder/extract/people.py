@@ -13,6 +13,7 @@ from builder.extract.names import (
     HAN_CHAR,
     LATIN_NAME,
     NOT_IN_NAME,
+    description_after,
     follower_words,
     leading_title_pattern,
     name_start_pattern,
@@ -23,13 +24,12 @@ from builder.extract.names import (
     title_pattern,
     title_run_pattern,
 )
+from builder.extract.roles import best_role, roles_in
 from builder.extract.talks import talk_title
 from builder.extract.text import sentence_at
-from builder.lexicons import load_lines, load_mapping
+from builder.lexicons import load_lines
 from builder.models import Article, Participant
 
-#: roles in the order that decides between two cues for one person
-ROLE_PRIORITY = ("moderator", "panelist", "speaker", "awardee", "other", "guest")
 #: a clause ends here; the words before a name never reach back past one of these
 HARD_STOP = re.compile(r"[，,。；;：:！？!?\n“”\"｜|]")
 #: a sentence ends here; the words after a name that carry its role stop at one of these
@@ -43,18 +43,10 @@ ROLE_KEY = re.compile(
     r"(?:主持人|主持|嘉宾|主讲人|主讲嘉宾|演讲人|演讲嘉宾|分享嘉宾|讲者|点评嘉宾|对话嘉宾|圆桌嘉宾|获奖者|获奖人)\s*[：:]"
     r"(?:[\u3400-\u9fff]{2,4}[、，, ]+)*\s*$"
 )
-#: a description in brackets after a name: 张三（北京大学教授）
-BRACKETED = re.compile(r"[（(]([^（）()\n]{2,40})[）)]")
-#: a description after a name that opens a line: • 张三，北京大学教授 / 张三 | 北京大学 教授
-LINE_DESCRIPTION = re.compile(r"(?:[，,：:｜|—\-]|\s)+([^\n。；;]{2,60}?)[\s|｜。；;]*(?:\n|$)")
-#: what may open a line before a name (bullets, numbering)
-LINE_OPENING = re.compile(r"^[\s•·\-*#>|｜\d.、)）]*$")
 #: a byline in brackets: (记者翟翔、余俊杰)
 BYLINE_GROUP = re.compile(r"[（(][^（）()]*(?:记者|通讯员|编辑|摄影)[^（）()]*[）)]")
 #: how far back (characters) the words describing a person may start
 CLAUSE_REACH = 80
-#: quoted words (“对话”) name things, they do not say what a person does
-QUOTED = re.compile(r"“[^“”]*”")
 #: a clause ends here; a later bare mention of a name takes its role from its own clause only
 CLAUSE_STOP = re.compile(r"[，,。；;！？!?\n“”]")
 #: words that open a clause before a name and are not part of the affiliation
@@ -91,37 +83,8 @@ class Mention:
 
 
 @cache
-def _cue_pattern() -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(cue) for cue in sorted(_role_cues(), key=len, reverse=True)))
-
-
-@cache
-def _role_cues() -> dict[str, str]:
-    return load_mapping("person_role_cues.tsv")
-
-
-@cache
 def _byline_titles() -> tuple[str, ...]:
     return load_lines("non_person_titles.txt")
-
-
-def roles_in(words: str) -> list[str]:
-    """The roles named by cue words in ``words``, longest cue first at each position.
-
-    Example: ``"出席会议并致辞，"`` → ``["guest", "speaker"]``
-    """
-    words = QUOTED.sub(lambda quoted: "“" + " " * (len(quoted.group()) - 2) + "”", words)
-    cues = _role_cues()
-    return [
-        cues[match.group()]
-        for match in _cue_pattern().finditer(words)
-        if cues[match.group()] in ROLE_PRIORITY and (cues[match.group()] != "awardee" or match.start() <= 4)
-    ]
-
-
-def best_role(roles: list[str]) -> str | None:
-    """The strongest role of ``roles`` by ``ROLE_PRIORITY``."""
-    return min(roles, key=ROLE_PRIORITY.index) if roles else None
 
 
 def _clause_start(simple: str, name_start: int, floor: int) -> int:
@@ -228,7 +191,7 @@ def _accept(simple: str, start: int, end: int, floor: int) -> bool:
     if _title_before(simple, clause, start):
         return True
     line_start = simple.rfind("\n", 0, start) + 1
-    if ROLE_KEY.search(simple, line_start, start) or _description_after(simple, start, end):
+    if ROLE_KEY.search(simple, line_start, start) or description_after(simple, start, end):
         return True
     after_title = _title_after(simple, end)
     open_left = not before or not re.match(HAN, before[-1]) or _org_before(simple, clause, start)
@@ -246,22 +209,6 @@ def _accept(simple: str, start: int, end: int, floor: int) -> bool:
     ):
         return True
     return False
-
-
-def _description_after(simple: str, start: int, end: int) -> tuple[int, int] | None:
-    """Span of a description that follows the name and ends with a title, else None.
-
-    Example: ``"• 张三，北京大学网络空间安全学院教授"`` → the span of ``北京大学网络空间安全学院教授``
-    """
-    match = BRACKETED.match(simple, end)
-    if match is None:
-        line_start = simple.rfind("\n", 0, start) + 1
-        if not LINE_OPENING.match(simple[line_start:start]):
-            return None
-        match = LINE_DESCRIPTION.match(simple, end)
-    if match is None or not title_pattern().search(match.group(1).rstrip()):
-        return None
-    return match.start(1), match.start(1) + len(match.group(1).rstrip())
 
 
 def _latin_mentions(simple: str) -> list[tuple[int, int]]:
@@ -340,7 +287,7 @@ def _describe(simple: str, original: str, start: int, end: int, floor: int) -> M
     gap_end = GAP.match(simple, after).end()
     title_end = _title_after(simple, gap_end)
     affiliation, position = split_affiliation(prefix, original[clause:prefix_end])
-    description = _description_after(simple, start, after) if not prefix.strip() else None
+    description = description_after(simple, start, after) if not prefix.strip() else None
     if description:
         affiliation, position = split_affiliation(simple[slice(*description)], original[slice(*description)])
         after = title_end = description[1]
