@@ -103,6 +103,8 @@ def _clause_start(simple: str, name_start: int, floor: int) -> int:
             start, depth = index + 1, 0
     while start < name_start and simple[start] in " \u3000-•·*#>":
         start += 1
+    if start == floor and simple.startswith(("以及", "与", "和", "及", "、"), start):
+        start += 2 if simple.startswith("以及", start) else 1
     return start
 
 
