@@ -70,6 +70,10 @@ def build(
     jobs: JobsOption = None,
     no_cache: NoCacheOption = False,
     cache_dir: CacheDirOption = Path(".cache/builder"),
+    gold: Annotated[
+        Path | None,
+        typer.Option("--gold", help="Score against gold files for the card's Quality, e.g. data/gold."),
+    ] = None,
 ) -> None:
     """Build the dataset from raw articles into a build folder.
 
@@ -91,6 +95,7 @@ def build(
             show_progress=not quiet and not as_json,
             jobs=jobs,
             cache_dir=None if no_cache else cache_dir,
+            gold_dir=gold,
         )
     except BuilderError as error:
         _fail(error)

@@ -306,12 +306,14 @@ def build(
     show_progress: bool = False,
     jobs: int | None = None,
     cache_dir: Path | None = DEFAULT_CACHE_DIR,
+    gold_dir: Path | None = None,
 ) -> BuildReport:
     """Build the dataset from every ``*.md`` below ``raw_dir`` into ``out_dir``.
 
     Bad files are reported and skipped, bad rows quarantined; the folder is replaced atomically.
     ``jobs`` processes do the per-article work (default: every core); ``cache_dir=None`` disables
-    the extraction cache. The output does not depend on either.
+    the extraction cache. The output does not depend on either. With ``gold_dir`` the build is
+    scored against those gold files and the figures go into the manifest and the card's Quality.
     """
     input_files = discover(raw_dir)
     extractor = get_extractor(extractor_name)
@@ -358,6 +360,8 @@ def build(
         )
         timings["write"] = time.perf_counter() - started
         started = time.perf_counter()
+        if gold_dir is not None:
+            manifest = {**manifest, "quality": card.build_quality(staging, gold_dir)}
         # the card's snippets name the final folder, not the temporary one it is written in
         card.write_card(staging, manifest, location=Path(out_dir).name)
         manifest = release.seal(staging, manifest)

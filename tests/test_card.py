@@ -232,3 +232,31 @@ def test_a_column_added_to_a_model_appears_in_every_generated_description(
     resource = next(item for item in package["resources"] if item["name"] == "events")
     expected = {"name": "region", "type": "string", "description": "Province or region of the city."}
     assert expected in resource["schema"]["fields"]
+
+
+def test_build_with_gold_keeps_the_quality_in_the_manifest_and_card(tmp_path: Path) -> None:
+    from builder.pipeline import build
+    from tests.card_build import RAW_DIR
+
+    names = ("4hou-2022-11-12-ce74a395", "anquanke-2025-08-05-6bcb62c6")
+    raw, gold = tmp_path / "raw", tmp_path / "gold"
+    raw.mkdir()
+    gold.mkdir()
+    for name in names:
+        shutil.copy(RAW_DIR / f"{name}.md", raw)
+        shutil.copy(GOLD_DIR / f"{name}.json", gold)
+    readmes = []
+    for parent in ("one", "two"):
+        build(raw, tmp_path / parent / "build", gold_dir=gold, cache_dir=None)
+        readmes.append((tmp_path / parent / "build" / "README.md").read_bytes())
+    folder = tmp_path / "one" / "build"
+    quality = manifest_of(folder)["quality"]
+    assert quality["gold_articles"] == 2 and quality["negative_articles"] == 2
+    assert not {"build", "raw", "gold"} & set(quality), "no machine paths in the manifest"
+    assert readmes[0] == readmes[1], "the card does not depend on where the build was written"
+    text = readmes[0].decode("utf-8")
+    assert "Measured with `builder evaluate` against 2 hand-annotated gold articles" in text
+    assert "Events extracted from the articles that report none: 0." in text
+    # a re-render without --gold keeps the figures: they come from the manifest
+    card.card_folder(folder)
+    assert (folder / "README.md").read_bytes() == readmes[0]

@@ -48,11 +48,15 @@ def render_card(
 ) -> str:
     """The card (README.md with YAML front matter) of the build or release in ``folder``.
 
-    ``quality`` is ``EvaluationReport.to_dict()``; ``changes`` the Markdown of "Changes since X";
-    ``location`` the path the loading snippets use; ``data_prefix`` is prepended to ``data_files``.
+    ``quality`` is ``EvaluationReport.to_dict()`` (default: the manifest's ``quality``); ``changes``
+    the Markdown of "Changes since X" (default: the manifest's ``release.changes``), so a re-render
+    reproduces the card; ``location`` is the path the loading snippets use; ``data_prefix`` is
+    prepended to every ``data_files`` path.
     """
     facts = facts or read_facts(Path(folder), manifest)
     location = location or default_location(folder, manifest)
+    quality = quality if quality is not None else manifest.get("quality")
+    changes = changes if changes is not None else (manifest.get("release") or {}).get("changes")
     body = render_body(facts, location=location, quality=quality, changes=changes)
     return render_header(facts, data_prefix=data_prefix) + "\n" + body
 
@@ -142,6 +146,14 @@ def read_manifest(folder: Path) -> dict:
         ) from None
 
 
+def build_quality(folder: Path, gold_dir: Path) -> dict:
+    """The Quality figures of the build in ``folder`` against ``gold_dir``, as kept in its manifest."""
+    from builder.card.quality import manifest_quality
+    from builder.evaluate import evaluate
+
+    return manifest_quality(evaluate(Path(folder), Path(gold_dir)).to_dict())
+
+
 def card_folder(
     folder: Path, *, gold_dir: Path | None = None, root: Path | None = None, changes: str | None = None
 ) -> CardResult:
@@ -151,11 +163,7 @@ def card_folder(
     """
     folder = Path(folder)
     manifest = read_manifest(folder)
-    quality = None
-    if gold_dir is not None:
-        from builder.evaluate import evaluate
-
-        quality = evaluate(folder, gold_dir).to_dict()
+    quality = build_quality(folder, gold_dir) if gold_dir is not None else None
     written = [write_card(folder, manifest, quality=quality, changes=changes)]
     written += [folder / CROISSANT_NAME, folder / DATAPACKAGE_NAME]
     if root is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from builder.evaluate import ACCURACY_FIELDS
+
 #: precision/recall/F1 rows of the report, with what each counts
 MATCH_ROWS = (
     ("events", "events (paired with a gold event by name and start date)"),
@@ -17,6 +19,18 @@ NO_REPORT = (
     "the project's hand-annotated gold articles; `builder card <folder> --gold data/gold` renders "
     "the figures into this section."
 )
+
+
+#: keys of an evaluation report that name folders on the machine that ran it
+MACHINE_KEYS = ("build", "raw", "gold")
+
+
+def manifest_quality(report: dict) -> dict:
+    """The part of ``EvaluationReport.to_dict()`` kept in a manifest: figures, no local folder paths.
+
+    Paths would make two builds of the same input differ byte for byte.
+    """
+    return {key: value for key, value in report.items() if key not in MACHINE_KEYS}
 
 
 def _ratio(value: object) -> str:
@@ -54,7 +68,13 @@ def render_quality(report: dict | None) -> str:
         "| field | accuracy | checked |",
         "|---|---:|---:|",
     ]
-    for field, ratio in report.get("accuracy", {}).items():
+    accuracy = report.get("accuracy", {})
+    # the report's own field order; a manifest stores the report with sorted keys
+    ordered = [name for name in ACCURACY_FIELDS if name in accuracy] + sorted(
+        set(accuracy) - set(ACCURACY_FIELDS)
+    )
+    for field in ordered:
+        ratio = accuracy[field]
         lines.append(f"| `{field}` | {_ratio(ratio['value'])} | {ratio['total']} |")
     evidence = report.get("evidence_exact")
     if evidence:
