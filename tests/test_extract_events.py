@@ -187,6 +187,32 @@ def test_title_followups_read_an_announced_round_from_the_headline() -> None:
     assert raw.split("---\n\n")[1][whole.scope[0] :].startswith("本届大赛由")
 
 
+def _article(title: str, body: str, published: str = "2024-08-10"):
+    raw = f"---\nurl: https://example.org/x\ntitle: {title}\ndate: {published}\n---\n\n{body}\n"
+    return parse_article(raw.encode("utf-8"), "x.md")
+
+
+def test_extract_english_named_event_reported_with_place_and_verb() -> None:
+    article = _article(
+        "Black Hat USA 2024 落幕", "2024年8月3日至8日，Black Hat USA 2024在美国拉斯维加斯举行。"
+    )
+    (event,) = RuleExtractor().extract(article).events
+    assert (event.name, event.event_type, event.series) == (
+        "Black Hat USA 2024",
+        "conference",
+        "Black Hat USA",
+    )
+    assert (event.start_date.isoformat(), event.end_date.isoformat()) == ("2024-08-03", "2024-08-08")
+    assert (event.city, event.country) == ("拉斯维加斯", "US")
+
+
+def test_extract_attended_event_counts_only_when_the_headline_names_it() -> None:
+    body = "某公司受邀参加第十届互联网安全大会（ISC 2022），并在数据安全论坛上发表演讲。"
+    (event,) = RuleExtractor().extract(_article("某公司亮相ISC 2022", body)).events
+    assert (event.name, event.edition) == ("第十届互联网安全大会", 10)
+    assert RuleExtractor().extract(_article("某公司发布年度报告", body)).events == ()
+
+
 def test_report_cue_tells_reports_from_mentions() -> None:
     assert report_cue("在北京举行", "12月7日，") == "held"
     assert report_cue("圆满落幕", "2024年11月22日，") == "ended"

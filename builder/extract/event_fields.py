@@ -52,7 +52,9 @@ _TOPICS = re.compile(
 _EDITION = re.compile(r"[（(]?第\s*(?P<number>[0-9一二三四五六七八九十百零〇]+)\s*[届期][）)]?|首届")
 _YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}\s*年?(?:度)?\s*")
 _LATIN_BRAND_YEAR = re.compile(r"^(?P<brand>[A-Za-z][A-Za-z\-]*?)\s?'?(?:19|20)?\d{2}(?![0-9])")
-_LATIN_EDITION = re.compile(r"^(?P<brand>[A-Za-z][A-Za-z\-]*)\s?(?P<number>\d{1,3})$")
+_LATIN_EDITION = re.compile(r"^(?P<brand>[A-Za-z][A-Za-z\- ]*?)\s?(?P<number>\d{1,3})$")
+#: an English name ending in a year: the series is the name without it (Black Hat USA 2024)
+_LATIN_NAME_YEAR = re.compile(r"^(?P<brand>[A-Za-z][A-Za-z0-9&'.\- ]*?)\s*'?(?:19|20)?\d{2}$")
 _PLACE_BEFORE_EDITION = re.compile(r"(?:全国|全省|全市|国际|[\u4e00-\u9fff]{2,3}(?:省|市)?)(?=首届|第)")
 
 
@@ -240,6 +242,9 @@ def series_and_edition(name: str) -> tuple[str | None, int | None]:
     if latin:
         number = int(latin["number"])
         return original[: latin.end("brand")], number if number < 1000 else None
+    latin_year = _LATIN_NAME_YEAR.match(simple)
+    if latin_year:
+        return original[: latin_year.end("brand")].strip(), None
     edition = None
     keep = [True] * len(simple)
     removed = False

@@ -15,7 +15,8 @@ from builder.lexicons import load_lines, load_mapping
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9“”\"「」『』‘’《》·•—\-–()（）&+'._/]")
 #: words that cannot be inside a name: the name starts after the last of them
 _STOPS = re.compile(
-    r"的|(?<![存正所现实])在(?!线)|(?<![关基属对用等])于|(?<![路自理缘])由|是|(?<![作成称认])为|被|将|从|(?<![面])向|至|出席|参加|参与|亮相|举行|举办|主办|承办|协办|召开|开幕|启动|开展了|开展|组织|"
+    r"的|(?<![存正所现实])在(?!线)|(?<![关基属对用等])于|(?<![路自理缘])由|是|(?<![作成称认])为|被|将|(?<![面])向|至|"
+    r"(?:出席|参加|参与|亮相|举行|举办|主办|承办|协办|召开|开幕|启动|开展|组织)了?|"
     r"期间|之际|作为|本届|本次|此次|这次|今年|近日|日前|届时|讯|电|获悉|记者|\d+日|[上下]午|晚上|当天|"
     r"分别|以及|及|和(?=[“\"])|、"
 )
@@ -23,6 +24,12 @@ _STOPS = re.compile(
 _NOT_END = re.compile(
     r"组委会|秘书处|官网|主席|成员|赛道|赛题|议题|平台|中心|室|纪要|精神|服务|专区|系统|展览|大厅|厅"
 )
+#: English event words → event type (a brand with a year is a conference)
+LATIN_TYPES = {
+    "Conference": "conference", "Summit": "summit", "Forum": "forum", "Workshop": "seminar",
+    "Symposium": "conference", "Congress": "conference", "Expo": "exhibition", "Hackathon": "competition",
+    "CTF": "competition",
+}  # fmt: skip
 _QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", "(": ")", "（": "）"}
 
 
@@ -45,6 +52,11 @@ def event_type_of(name: str) -> str:
     ``"2023年嘉定区网络安全应急演练活动"`` → ``"exercise"``
     """
     head = first_part(simplified(name)).rstrip('”」』’"）) ')
+    latin = re.search(r"(" + "|".join(LATIN_TYPES) + r")\W*\d*$", head)
+    if latin:
+        return LATIN_TYPES[latin[1]]
+    if re.fullmatch(r"[A-Za-z][A-Za-z&\-\s]*\s?\d{1,4}", head):
+        return "conference"
     if head.endswith("活动") and not head.endswith(("研讨活动", "交流活动")):
         head = head[:-2]
     for word, kind in event_words().items():

@@ -21,6 +21,7 @@ from builder.extract.mentions import (
     SUB_EVENT_WORDS,
     Doc,
     Mention,
+    latin_mentions,
     text_mentions,
 )
 from builder.models import Evidence
@@ -269,20 +270,26 @@ def _principal(doc: Doc, mentions: list[Mention]) -> Mention | None:
     weak = [
         mention
         for mention in in_lead
-        if mention.cue in ("this", "in", "attend") and not mention.bare and _in_headline(doc, mention.name)
+        if mention.cue in ("this", "in", "attend") and not mention.bare and _in_headline(doc, mention)
     ]
-    return weak[0] if weak else None
+    if weak:
+        return weak[0]
+    latin = [mention for mention in latin_mentions(doc) if mention.sentence.start < lead_limit]
+    return latin[0] if latin else None
 
 
-def _in_headline(doc: Doc, name: str) -> bool:
-    """Whether the headline names the event (its name without the final event word).
+def _in_headline(doc: Doc, mention: Mention) -> bool:
+    """Whether the headline names the event: its name without the final event word, or its alias.
 
-    Example: ``"XCon2024大会"`` is named by the headline ``"XCon2024议题||影子缓存：…"``
+    Example: ``"XCon2024大会"`` is named by the headline ``"XCon2024议题||影子缓存：…"``;
+    ``"第十届互联网安全大会（ISC 2022）"`` by ``"…亮相ISC 2022"``
     """
-    core = _key(name)
+    headline = _key(doc.article.title)
+    core = _key(mention.name)
     for word in ("大会", "论坛", "峰会", "会议", "直播", "活动"):
         core = core.removesuffix(word)
-    return len(core) >= 3 and core in _key(doc.article.title)
+    alias = re.match(r"\s*[（(]([^）)]{2,30})[）)]", doc.simple[max(mention.end, 0) :])
+    return (len(core) >= 3 and core in headline) or bool(alias and _key(alias[1]) in headline)
 
 
 def _has_date(doc: Doc, sentence: Evidence) -> bool:

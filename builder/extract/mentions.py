@@ -213,3 +213,41 @@ def announced(doc: Doc, mention: Mention) -> bool:
         return False
     after = doc.simple[max(mention.end, mention.sentence.start) : mention.sentence.end]
     return bool(re.search(_verbs("upcoming_cues.txt"), after))
+
+
+#: an English event name: capitalized words ending in an event word, or a brand with its year or number
+_LATIN_EVENT = re.compile(
+    r"(?<![A-Za-z0-9])(?:[A-Z][A-Za-z0-9&'.\-]*\s){0,5}"
+    r"(?:Conference|Summit|Forum|Workshop|Symposium|Congress|Expo|Hackathon|CTF)(?:\s?'?(?:19|20)?\d{2})?"
+    r"|(?<![A-Za-z0-9])[A-Z][A-Za-z&\-]*(?:\s[A-Z][A-Za-z&\-]*){0,3}\s?(?:20\d{2}|\d{1,3})(?![0-9])"
+)
+#: an English name is reported only by a place phrase and a gathering verb right after it
+_LATIN_REPORT = re.compile(
+    r"\s*(?:[（(][^）)]{0,80}[）)])?\s*(?:将)?(?:于|在)[^，,。；;]{0,40}?"
+    r"(?P<verb>举行|举办|召开|开幕|落幕|闭幕|拉开帷幕|落下帷幕)"
+)
+
+
+def latin_mentions(doc: Doc) -> list[Mention]:
+    """Events named only in English in a sentence that reports them (``Black Hat USA 2024在美国…举行``).
+
+    Example: ``"2024年8月3日至8日，Black Hat USA 2024在美国拉斯维加斯举行。"`` → ``Black Hat USA 2024``, held
+    """
+    found = []
+    for sentence in doc.sentences:
+        for match in _LATIN_EVENT.finditer(doc.simple, sentence.start, sentence.end):
+            report = _LATIN_REPORT.match(doc.simple, match.end(), sentence.end)
+            if not report:
+                continue
+            words = doc.simple[match.end() : report.start("verb")]
+            cue = (
+                "upcoming"
+                if "将" in words
+                else "ended"
+                if report["verb"] in ("落幕", "闭幕", "落下帷幕")
+                else "held"
+            )
+            cue = "opened" if report["verb"] in ("开幕", "拉开帷幕") else cue
+            name = doc.text[match.start() : match.end()].strip()
+            found.append(Mention(name, match.start(), match.start() + len(name), sentence, cue))
+    return found

@@ -94,7 +94,8 @@ def parse_place(phrase: str) -> Place:
         city = match.group()
         end = match.end() + (1 if phrase.startswith("市", match.end()) else 0)
         rest = phrase[end:].strip()
-        venue = phrase[position:] if rest.endswith(_INSTITUTION) else _venue(rest)
+        whole = rest.endswith(_INSTITUTION) or len(rest) <= 3
+        venue = _venue(phrase[position:], whole=True) if whole and rest else _venue(rest)
         return Place(city, country or country_of(city), venue, (match.start(), match.end()))
     county = _COUNTY.match(phrase, position)
     if county:
