@@ -263,3 +263,17 @@ def test_two_speakers_of_one_talk_one_without_a_known_family_name() -> None:
         ("浅蓝", "speaker", "御之安前沿安全技术", title),
         ("李震", "speaker", "御之安先驱实验室", title),
     ]
+
+
+def test_english_paper_title_after_a_dash() -> None:
+    found = people_of(
+        "在15号下午的ML and Security Session中，白泽博士生肖浩宇分享了来自白泽智能团队的另一项研究成果—— "
+        "Neural Dehydration: Effective Erasure of Black-box Watermarks from DNNs with Limited Data。"
+    )
+    assert [(p.name, p.role, p.talk_title) for p in found] == [
+        (
+            "肖浩宇",
+            "speaker",
+            "Neural Dehydration: Effective Erasure of Black-box Watermarks from DNNs with Limited Data",
+        )
+    ]

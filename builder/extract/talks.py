@@ -13,6 +13,14 @@ QUOTED_TITLE = re.compile(
 )
 #: 题为 followed by an unbracketed title up to the end of the clause
 TITLED_AS = re.compile(r"题为\s*([^，,。；;《》“”\n]{4,80})")
+#: a quoted name followed by more words of the title: 讲授了“赢在未来”网络安全第一课
+QUOTE_LED_TITLE = re.compile(
+    r"(?:讲授了?|作了|做了|带来了?|发表了|开讲)\s*(“[^“”\n]{2,40}”[^，,。；;“”\n]{1,20})(?=[，,。；;]|$)"
+)
+#: an English title after a dash or colon once the talk is introduced: 分享了……成果—— Neural Dehydration: …
+DASHED_LATIN_TITLE = re.compile(
+    r"(?:分享|介绍|带来|报告|发表)[^。\n]{0,40}?(?:——|：|:)\s*([A-Z][^。\n]{10,200}?)\s*(?:。|$)"
+)
 #: a 《》 after one of these is a document being signed, read or published, not a talk
 DOCUMENT_VERBS = ("签署", "签订", "宣读", "印发", "出版", "发布了", "发布")
 #: verbs after which a bold span is the title of the talk (分享了**…**)
@@ -34,6 +42,10 @@ def talk_title(
     quoted = QUOTED_TITLE.search(zone)
     if quoted and quoted.start() <= 40:
         return original[start + quoted.start(1) : start + quoted.end(1)]
+    for pattern in (QUOTE_LED_TITLE, DASHED_LATIN_TITLE):
+        match = pattern.search(zone)
+        if match and match.start() <= 40:
+            return original[start + match.start(1) : start + match.end(1)].strip()
     titled = TITLED_AS.search(zone)
     if titled:
         return original[start + titled.start(1) : start + titled.end(1)].strip()
