@@ -213,6 +213,28 @@ def test_extract_attended_event_counts_only_when_the_headline_names_it() -> None
     assert RuleExtractor().extract(_article("某公司发布年度报告", body)).events == ()
 
 
+def test_extract_stated_duration_gives_the_other_end_date() -> None:
+    opened = _article(
+        "数据安全大会开幕", "11月5日，为期两天的2024数据安全大会在上海市徐汇区开幕。", "2024-11-06"
+    )
+    (event,) = RuleExtractor().extract(opened).events
+    assert (event.start_date.isoformat(), event.end_date.isoformat(), event.city) == (
+        "2024-11-05",
+        "2024-11-06",
+        "上海",
+    )
+    ended = _article(
+        "技术大会闭幕", "历时三天的2024年网络安全技术大会于11月7日在北京落下帷幕。", "2024-11-08"
+    )
+    (event,) = RuleExtractor().extract(ended).events
+    assert (event.start_date.isoformat(), event.end_date.isoformat()) == ("2024-11-05", "2024-11-07")
+
+
+def test_parent_prefix_ignores_a_place_and_event_word_tail() -> None:
+    assert parent_prefix("2024年世界互联网大会乌镇峰会") is None
+    assert series_and_edition("2024年世界互联网大会乌镇峰会") == ("世界互联网大会乌镇峰会", None)
+
+
 def test_report_cue_tells_reports_from_mentions() -> None:
     assert report_cue("在北京举行", "12月7日，") == "held"
     assert report_cue("圆满落幕", "2024年11月22日，") == "ended"

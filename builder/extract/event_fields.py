@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from builder.extract.chinese import simplified
 from builder.extract.dates import DateMatch, find_dates
@@ -100,11 +100,26 @@ def event_dates(doc: Doc, mention: Mention, type_: str) -> tuple[date | None, da
     start, end = chosen.start_date, chosen.end_date
     if end is not None and end >= start:
         return start, end
+    days = _duration(simple)
     if mention.cue == "ended":
-        return None, start
+        return (start - timedelta(days=days - 1) if days else None), start
+    if days:
+        return start, start + timedelta(days=days - 1)
     if mention.cue == "opened" and type_ != "ceremony":
         return start, None
     return start, start
+
+
+def _duration(sentence: str) -> int | None:
+    """The length in days of a gathering the sentence states (为期两天, 历时三天, 会期3天).
+
+    Example: ``"11月5日，为期两天的2024数据安全大会在上海开幕。"`` → 2
+    """
+    match = re.search(r"(?:为期|历时|会期)\s*(\d{1,2}|[一二两三四五六七八九十]{1,2})\s*天", sentence)
+    if not match:
+        return None
+    days = parse_number(match[1])
+    return days if days and 1 <= days <= 31 else None
 
 
 def _nearest(

@@ -9,6 +9,7 @@ import re
 from functools import cache
 
 from builder.extract.chinese import simplified
+from builder.extract.places import first_city
 from builder.lexicons import load_lines, load_mapping
 
 #: characters an event name may contain
@@ -203,6 +204,14 @@ def clean_name(name: str) -> str:
     return name
 
 
+def _place_and_word(text: str) -> bool:
+    """Whether ``text`` is only a place and an event word (乌镇峰会): a name's tail, not a sub-event."""
+    for word in event_words():
+        if text.endswith(word):
+            return first_city(text[: -len(word)]) is not None and len(text) - len(word) <= 3
+    return False
+
+
 def parent_prefix(name: str) -> str | None:
     """The longest proper prefix of a name that is itself an event (its parent).
 
@@ -218,7 +227,7 @@ def parent_prefix(name: str) -> str | None:
         while end < len(head) and head[end] in "”」』’)）" and _balance(head[:end]) > 0:
             end += 1
         rest = head[end:].strip(' —-·“”"')
-        if end < len(head) and rest and ends_with_event_word(head):
+        if end < len(head) and rest and ends_with_event_word(head) and not _place_and_word(rest):
             best = name[:end].rstrip(" —-·")
     if best and _balance(best) != 0:
         return None
