@@ -96,3 +96,46 @@ def write_test_build(raw_dir: Path, folder: Path) -> dict:
         (staging / "README.md").write_text("card\n", encoding="utf-8")
         manifest = seal(staging, manifest)
     return manifest
+
+
+def make_repo(tmp_path: Path) -> Path:
+    """A repository-shaped folder: ``data/raw`` (a copy of the real articles), nothing else."""
+    root = tmp_path / "repo"
+    shutil.copytree(RAW, root / "data" / "raw")
+    return root
+
+
+def reseal(folder: Path) -> dict:
+    """Re-record every listed file's sha256 and size, as if the folder had been written that way.
+
+    Lets a test make a folder that passes ``verify`` but breaks another check.
+    """
+    import json
+
+    from builder.release.manifest import file_entry, write_manifest
+
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    for relative, entry in manifest["files"].items():
+        entry.update({key: value for key, value in file_entry(folder, relative).items() if key in entry})
+    write_manifest(folder, manifest)
+    return manifest
+
+
+def make_released_repo(tmp_path: Path) -> Path:
+    """A repository copy after ``builder build && builder release`` (release 1.0.0), built in-process."""
+    import os
+
+    from typer.testing import CliRunner
+
+    from builder.cli import app
+
+    root = make_repo(tmp_path)
+    previous = Path.cwd()
+    os.chdir(root)
+    try:
+        for args in (["build", "--quiet"], ["release"]):
+            result = CliRunner().invoke(app, args, env={"SOURCE_DATE_EPOCH": "1733788800"})
+            assert result.exit_code == 0, result.output
+    finally:
+        os.chdir(previous)
+    return root

@@ -7,6 +7,7 @@ releases themselves, so an interrupted run is repaired by the next one.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,12 +25,13 @@ from builder.release.versions import (
     FIRST_VERSION,
     LEVELS,
     bump,
-    is_version,
     latest_version,
     level_of,
     parse_version,
 )
 
+#: a hidden sibling written by ``staged_folder`` or ``write_text_atomic``: ``.<name>.tmp-<pid>``
+LEFTOVER = re.compile(r"^\.(.+)\.(?:tmp|old)-\d+$")
 #: renders a release's card into its folder: (folder, manifest, "Changes since X" Markdown or None)
 CardWriter = Callable[[Path, dict, "str | None"], object]
 
@@ -146,12 +148,11 @@ def choose_version(
 
 
 def _clean_release_leftovers(releases_dir: Path) -> None:
+    """Remove what killed releases left: hidden ``.X.Y.Z.tmp-<pid>`` folders and index temp files."""
     for path in releases_dir.iterdir():
-        name = path.name
-        if name.startswith(".") and (".tmp-" in name or ".old-" in name):
-            target = name[1:].rsplit(".", 1)[0]
-            if is_version(target):
-                clean_leftovers(releases_dir / target)
+        match = LEFTOVER.match(path.name)
+        if match:
+            clean_leftovers(releases_dir / match.group(1))
 
 
 def _release_manifest(
