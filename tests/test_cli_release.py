@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -18,7 +16,7 @@ from typer.testing import CliRunner
 
 from builder.cli import app
 from builder.release import verify
-from tests.release_helpers import make_released_repo, reseal
+from tests.release_helpers import kill_after_marker, make_released_repo, reseal
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = "cnis-2024-12-10-seed.md"
@@ -189,15 +187,17 @@ def test_load_dataset_root_and_pinned_version_offline(repo: Path, tmp_path: Path
     pinned = datasets.load_dataset(
         "data/releases/1.0.0", "articles", split="train", cache_dir=str(tmp_path / "a")
     )
-    latest = datasets.load_dataset(".", "articles", split="train", cache_dir=str(tmp_path / "b"))
+    # the repository root by absolute path: datasets 5.2 cannot name a dataset loaded as "."
+    # (Path(".").name is empty: "ValueError: dataset_name should be specified but got None")
+    latest = datasets.load_dataset(str(repo), "articles", split="train", cache_dir=str(tmp_path / "b"))
     titles = {row["article_id"]: row["title"] for row in pinned}
     new_titles = {row["article_id"]: row["title"] for row in latest}
     assert "第二版标题" in new_titles.values() and "第二版标题" not in titles.values()
-    events = datasets.load_dataset(".", "events", split="train", cache_dir=str(tmp_path / "c"))
-    assert (
-        events.num_rows
-        == pq.read_metadata("data/releases/1.0.1/events/train-00000-of-00001.parquet").num_rows
-    )
+    for config in ("events", "participants", "organizations"):
+        rows = pq.read_metadata(f"data/releases/1.0.1/{config}/train-00000-of-00001.parquet").num_rows
+        if rows:  # datasets cannot load a config without rows ("corresponds to no data")
+            table = datasets.load_dataset(str(repo), config, split="train", cache_dir=str(tmp_path / config))
+            assert table.num_rows == rows
 
 
 def _release_process(root: Path) -> subprocess.Popen:
@@ -238,22 +238,16 @@ def test_release_concurrent_runs_one_wins(repo: Path) -> None:
 
 
 def test_release_killed_at_varied_points_is_absent_or_complete(repo: Path) -> None:
+    """SIGKILL releases while they write: 1.0.0 stays intact, 1.0.1 is absent or complete."""
     retitle(repo / "data" / "raw", SEED, "崩溃测试")
     ok("build", "--quiet")
     releases = repo / "data" / "releases"
-    started = time.monotonic()
-    timing = repo.parent / "timing"
-    shutil.copytree(repo, timing, symlinks=True)
-    _release_process(timing).wait()
-    duration = time.monotonic() - started
-    for fraction in (0.5, 0.7, 0.85, 0.95, 1.05):
+    for delay in (0.0, 0.1, 0.5):
         process = _release_process(repo)
-        time.sleep(duration * fraction)
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-        assert verify("1.0.0", releases_dir=releases).ok
+        where = kill_after_marker(process, releases / f".1.0.1.tmp-{process.pid}", delay)
+        assert verify("1.0.0", releases_dir=releases).ok, where
         if (releases / "1.0.1").exists():
-            assert verify("1.0.1", releases_dir=releases).ok
+            assert verify("1.0.1", releases_dir=releases).ok, where
             break
     result = run("release")
     assert result.exit_code in (0, 1), result.output
