@@ -286,11 +286,3 @@ def test_type_name_ignores_list_item_names() -> None:
     assert type_name(pa.list_(pa.field("element", pa.string()))) == type_name(pa.list_(pa.string()))
     assert type_name(pa.list_(pa.string())) == "list<string>"
 
-
-def test_write_parquet_empty_table_has_no_row_group(tmp_path: Path) -> None:
-    from builder.release.manifest import write_parquet
-
-    empty = schema.arrow_schema("events").empty_table()
-    write_parquet(empty, tmp_path / "events.parquet")
-    assert pq.read_metadata(tmp_path / "events.parquet").num_row_groups == 0
-    assert pq.read_table(tmp_path / "events.parquet").schema.remove_metadata() == schema.arrow_schema("events")

@@ -161,13 +161,14 @@ def quarantine_schema() -> pa.Schema:
 def write_parquet(table: pa.Table, path: Path) -> None:
     """Write one shard with fixed options so that equal tables give equal bytes."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    options = {"compression": "zstd", "use_dictionary": True, "write_statistics": True}
-    if table.num_rows == 0:
-        # no row group at all: datasets 5.2 takes its batch size from the first row group and
-        # crashes on an empty one ("BatchSize must be greater than 0")
-        with pq.ParquetWriter(path, table.schema, **options):
-            return
-    pq.write_table(table, path, row_group_size=ROW_GROUP_SIZE, **options)
+    pq.write_table(
+        table,
+        path,
+        compression="zstd",
+        row_group_size=ROW_GROUP_SIZE,
+        use_dictionary=True,
+        write_statistics=True,
+    )
 
 
 def file_entry(folder: Path, relative: str, rows: int | None = None, table: str | None = None) -> dict:
