@@ -235,6 +235,29 @@ def test_parent_prefix_ignores_a_place_and_event_word_tail() -> None:
     assert series_and_edition("2024年世界互联网大会乌镇峰会") == ("世界互联网大会乌镇峰会", None)
 
 
+def test_extract_sub_forums_heading_their_own_sections() -> None:
+    body = (
+        "10月18日，2024数字安全峰会在杭州举行。本届峰会由某某协会主办。\n\n"
+        "数据安全分论坛\n\n某大学教授王五以《数据要素安全》为题作报告。\n\n"
+        "AI安全分论坛\n\n某公司首席科学家赵六分享了大模型安全实践。"
+    )
+    article = _article("2024数字安全峰会在杭州举行", body, "2024-10-20")
+    events = RuleExtractor().extract(article).events
+    assert [(event.name, event.parent_event) for event in events] == [
+        ("2024数字安全峰会", None),
+        ("数据安全分论坛", "2024数字安全峰会"),
+        ("AI安全分论坛", "2024数字安全峰会"),
+    ]
+    assert [event.start_date.isoformat() for event in events] == ["2024-10-18"] * 3
+    # each event owns its section: the sub-forum's speaker is not the main event's
+    assert [len(event.participants) for event in events] == [0, 1, 1]
+    # a single heading is a caption, not a programme of sub-forums
+    single = body.split("\n\nAI安全分论坛")[0]
+    assert (
+        len(RuleExtractor().extract(_article("2024数字安全峰会在杭州举行", single, "2024-10-20")).events) == 1
+    )
+
+
 def test_report_cue_tells_reports_from_mentions() -> None:
     assert report_cue("在北京举行", "12月7日，") == "held"
     assert report_cue("圆满落幕", "2024年11月22日，") == "ended"

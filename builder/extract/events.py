@@ -164,6 +164,9 @@ def plan_events(doc: Doc) -> list[Planned]:
             chosen.append((mention, principal.name))
         elif mention.organized and mention.cue in STRONG_CUES and not _is_parent_of(mention, chosen):
             chosen.append((mention, mention.context_parent or parent_prefix(mention.name)))
+    for section in _section_sub_forums(doc, principal):
+        if not any(same_event(section.name, kept.name) for kept, _ in chosen):
+            chosen.append((section, principal.name))
     competition = _competition_of_round(mentions, principal, parent)
     if competition is not None:
         chosen.append((competition, None))
@@ -172,6 +175,40 @@ def plan_events(doc: Doc) -> list[Planned]:
             chosen.append((announced_event, parent_prefix(principal.name) and parent))
     chosen = _demote_unorganized_principal(chosen)
     return _with_scopes(doc, chosen)
+
+
+#: sub-event words a section heading ends with
+_SECTION_WORDS = ("分论坛", "专题论坛", "平行论坛", "分会场")
+
+
+def _section_sub_forums(doc: Doc, principal: Mention) -> list[Mention]:
+    """Sub-forums heading their own sections (a line that only names 某某分论坛), when there are several.
+
+    Example: after the lead, lines ``"数据安全分论坛"`` and ``"AI安全分论坛"`` each followed by
+    their speakers → two sub-forum events of the principal one
+    """
+    found = []
+    for sentence in doc.sentences:
+        if sentence.start <= principal.sentence.start:
+            continue
+        before = doc.text[max(sentence.start - 1, 0) : sentence.start]
+        after = doc.text[sentence.end : sentence.end + 1]
+        simple = doc.simple[sentence.start : sentence.end]
+        if (
+            before not in ("", "\n")
+            or after not in ("", "\n")
+            or len(simple) > 40
+            or re.search(r"[。；;，,]", simple)
+        ):
+            continue
+        spans = name_spans(doc.simple, sentence.start, sentence.end)
+        if not spans or doc.simple[spans[-1][1] : sentence.end].strip(' ”"'):
+            continue
+        start, end = spans[-1]
+        name = clean_name(doc.text[start:end])
+        if simplified(name).rstrip('”"').endswith(_SECTION_WORDS):
+            found.append(Mention(name, start, end, sentence, "held"))
+    return found if len(found) >= 2 else []
 
 
 def _competition_of_round(mentions: list[Mention], principal: Mention, parent: str | None) -> Mention | None:
