@@ -230,6 +230,15 @@ def test_extract_stated_duration_gives_the_other_end_date() -> None:
     assert (event.start_date.isoformat(), event.end_date.isoformat()) == ("2024-11-05", "2024-11-07")
 
 
+def test_extract_day_only_and_relative_dates_count_from_publication() -> None:
+    late = _article("青年网络安全论坛举行", "28日，2024青年网络安全论坛在京举行。", "2024-11-03")
+    (event,) = RuleExtractor().extract(late).events
+    assert (event.start_date.isoformat(), event.city) == ("2024-10-28", "北京")
+    yesterday = _article("大会开幕", "昨天，第五届网络安全创新大会在深圳开幕。", "2024-11-03")
+    (event,) = RuleExtractor().extract(yesterday).events
+    assert (event.start_date.isoformat(), event.end_date) == ("2024-11-02", None)
+
+
 def test_parent_prefix_ignores_a_place_and_event_word_tail() -> None:
     assert parent_prefix("2024年世界互联网大会乌镇峰会") is None
     assert series_and_edition("2024年世界互联网大会乌镇峰会") == ("世界互联网大会乌镇峰会", None)

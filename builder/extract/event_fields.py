@@ -86,7 +86,8 @@ def event_dates(doc: Doc, mention: Mention, type_: str) -> tuple[date | None, da
     if _VAGUE_DATE.search(simple[: max(name_at, 0) + 1]):
         return None, None
     published = doc.article.published_date
-    context = dateline_date(doc) or published
+    dateline = dateline_date(doc)
+    context = dateline or _day_only_context(published, simple, mention.cue)
     matches = [
         match
         for match in find_dates(simple, published, context)
@@ -94,7 +95,7 @@ def event_dates(doc: Doc, mention: Mention, type_: str) -> tuple[date | None, da
     ]
     chosen = _nearest(matches, mention, sentence, doc.simple)
     if chosen is None:
-        chosen = _header_date(doc) or _lead_date(doc, mention)
+        chosen = _header_date(doc) or _relative_day(simple, published) or _lead_date(doc, mention)
     if chosen is None:
         return None, None
     start, end = chosen.start_date, chosen.end_date
@@ -120,6 +121,30 @@ def _duration(sentence: str) -> int | None:
         return None
     days = parse_number(match[1])
     return days if days and 1 <= days <= 31 else None
+
+
+def _day_only_context(published: date, sentence: str, cue: str) -> date:
+    """The month a day-only phrase (``10日``) falls in without a dateline: publication's, or the
+    previous one when the day is still ahead and the event is reported as past.
+
+    Example: published 2024-11-03, ``"28日，论坛在京举行"`` → October
+    """
+    day = re.search(r"(?<![\d月])(\d{1,2})日", sentence)
+    if day and cue != "upcoming" and int(day[1]) > published.day:
+        return published.replace(day=1) - timedelta(days=1)
+    return published
+
+
+def _relative_day(sentence: str, published: date) -> DateMatch | None:
+    """Today or yesterday, counted from publication (``今日，大会在京开幕``).
+
+    Example: ``"昨天，论坛在北京举行"`` published 2024-11-03 → 2024-11-02
+    """
+    match = re.search(r"(今天|今日|昨天|昨日)(?:上午|下午|晚上|晚间)?[，,\s]", sentence)
+    if not match:
+        return None
+    day = published - timedelta(days=1 if match[1].startswith("昨") else 0)
+    return DateMatch(day, None, match.start(), match.end())
 
 
 def _nearest(
