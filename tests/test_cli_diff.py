@@ -42,7 +42,7 @@ def test_diff_names_the_changed_field(changed: Path) -> None:
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == f"diff 1.0.0 → {changed / 'build'}: requires patch bump"
-    assert "  articles: 1 records changed (patch)" in lines
+    assert "  articles: 1 record changed (patch)" in lines
     title = [line.strip() for line in lines if line.strip().startswith("title: ")]
     assert len(title) == 1 and title[0].endswith("→ “更正后的标题”")
 

@@ -115,7 +115,7 @@ def test_release_added_article_requires_minor_and_refuses_patch(repo: Path) -> N
     ok("build", "--quiet")
     line = error_line("release", "--bump", "patch")
     assert line.startswith("Error: bump: a patch bump is too small; the changes since 1.0.0 require minor: ")
-    assert "articles: 1 records added (minor)" in line and line.endswith("Use --bump minor or omit --bump.")
+    assert "articles: 1 record added (minor)" in line and line.endswith("Use --bump minor or omit --bump.")
     assert ok("release", "--json") and (repo / "data" / "releases" / "1.1.0" / "manifest.json").is_file()
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from builder.errors import ReleaseError
 from builder.release import diff, diff_folders
-from builder.release.diff import diff_schema, diff_table, required_bump
+from builder.release.diff import diff_schema, diff_table, required_bump, show_change
 from tests.release_helpers import copy_raw, write_test_build
 
 SEED = "cnis-2024-12-10-seed.md"
@@ -64,7 +64,7 @@ def test_diff_renamed_event_is_changed_not_removed_and_added(
     assert report.tables["participants"].unchanged == 26
     assert report.tables["organizations"].added == report.tables["organizations"].removed == []
     assert report.bump == "patch"
-    assert report.reasons == ("articles: 1 records changed (patch)", "events: 1 records changed (patch)")
+    assert report.reasons == ("articles: 1 record changed (patch)", "events: 1 record changed (patch)")
     articles = report.tables["articles"].changed[0]["fields"]
     assert set(articles) == {"title", "raw_sha256"}
 
@@ -83,8 +83,8 @@ def test_diff_added_and_removed_articles_require_minor(
     articles = report.tables["articles"]
     assert len(articles.added) == 1 and len(articles.removed) == 1
     assert report.bump == "minor"
-    assert "articles: 1 records added (minor)" in report.reasons
-    assert "articles: 1 records removed (minor)" in report.reasons
+    assert "articles: 1 record added (minor)" in report.reasons
+    assert "articles: 1 record removed (minor)" in report.reasons
     lines = report.summary_lines()
     assert lines[0] == "diff a → b: requires minor bump"
     assert f"  + article_id={articles.added[0]['article_id']}" in lines
@@ -164,3 +164,15 @@ def test_diff_missing_folder(tmp_path: Path) -> None:
     assert error.value.line() == (
         f"{tmp_path / 'nope'}: no such release or folder. Name a version (1.0.0) or a folder."
     )
+
+
+def test_show_change_cuts_long_text_around_the_first_difference() -> None:
+    old = "前言\n" + "甲" * 200 + "三百多人参加" + "乙" * 200
+    new = old.replace("三百多人", "四百多人")
+    shown = show_change(old, new)
+    assert "\n" not in shown
+    before, after = shown.split(" → ")
+    assert "三百多人" in before and "四百多人" in after
+    assert before.startswith("“…") and before.endswith("…”")
+    assert show_change(300, 400) == "300 → 400"
+    assert show_change("短", None) == "“短” → None"

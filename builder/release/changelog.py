@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from builder.release.diff import DiffReport, format_key, shorten
+from builder.release.diff import DiffReport, format_key, show_change
 from builder.release.folders import read_manifest, write_text_atomic
 from builder.release.versions import LATEST_NAME, release_versions
 
@@ -42,7 +42,7 @@ def changes_markdown(report: DiffReport) -> str:
         details += _records("removed", name, table.removed)
         for change in table.changed[:LISTED_RECORDS]:
             fields = "; ".join(
-                f"{column}: {shorten(values['old'])} → {shorten(values['new'])}"
+                f"{column}: {show_change(values['old'], values['new'])}"
                 for column, values in change["fields"].items()
             )
             details.append(f"- {name}: changed `{format_key(change['key'])}`: {fields}")

@@ -85,15 +85,34 @@ class DiffReport:
             for change in table.changed:
                 lines.append(f"  ~ {format_key(change['key'])}")
                 lines += [
-                    f"      {column}: {shorten(values['old'])} → {shorten(values['new'])}"
+                    f"      {column}: {show_change(values['old'], values['new'])}"
                     for column, values in change["fields"].items()
                 ]
         return lines
 
 
-def shorten(value: object) -> str:
-    text = repr(value) if not isinstance(value, str) else f"“{value}”"
-    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
+def _shown(value: object, start: int) -> str:
+    if not isinstance(value, str):
+        return repr(value)
+    window = value[start : start + SHOWN_CHARS].replace("\n", "\\n")
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if start + SHOWN_CHARS < len(value) else ""
+    return f"“{prefix}{window}{suffix}”"
+
+
+def show_change(old: object, new: object) -> str:
+    """``old → new`` on one line; long texts are cut to a window around their first difference.
+
+    Example: a 5,000-character ``text`` whose 3,000th character changed shows the characters
+    around position 3,000 of both versions.
+    """
+    start = 0
+    if isinstance(old, str) and isinstance(new, str) and max(len(old), len(new)) > SHOWN_CHARS:
+        common = next(
+            (i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), min(len(old), len(new))
+        )
+        start = max(0, common - SHOWN_CHARS // 3)
+    return f"{_shown(old, start)} → {_shown(new, start)}"
 
 
 def format_key(key: dict) -> str:
@@ -192,6 +211,11 @@ def diff_schema(old_manifest: dict, new_manifest: dict) -> dict[str, dict]:
     return result
 
 
+def records(count: int) -> str:
+    """``1 record``, ``2 records``."""
+    return f"{count} record" + ("" if count == 1 else "s")
+
+
 def required_bump(schema_changes: dict[str, dict], tables: dict[str, TableDiff]) -> tuple[str, list[str]]:
     """The smallest bump the changes allow, with one reason per change that forces it."""
     reasons: list[tuple[str, str]] = []
@@ -208,11 +232,11 @@ def required_bump(schema_changes: dict[str, dict], tables: dict[str, TableDiff])
             reasons.append(("minor", f"{name}: column {column} added"))
     for name, table in tables.items():
         if table.added:
-            reasons.append(("minor", f"{name}: {len(table.added)} records added"))
+            reasons.append(("minor", f"{name}: {records(len(table.added))} added"))
         if table.removed:
-            reasons.append(("minor", f"{name}: {len(table.removed)} records removed"))
+            reasons.append(("minor", f"{name}: {records(len(table.removed))} removed"))
         if table.changed:
-            reasons.append(("patch", f"{name}: {len(table.changed)} records changed"))
+            reasons.append(("patch", f"{name}: {records(len(table.changed))} changed"))
     level = max((level for level, _ in reasons), key=LEVELS.index, default="none")
     return level, [f"{text} ({kind})" for kind, text in reasons]
 
