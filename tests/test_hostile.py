@@ -128,3 +128,56 @@ def test_clean_body_many_unclosed_scripts_take_linear_time() -> None:
     cleaned = clean_body("正文。\n" + "<script>x\n" * 100_000 + "<!--" * 100_000)
     assert cleaned.text == "正文。"
     assert time.perf_counter() - started < 3
+
+
+def test_build_hostile_corpus_reports_every_file_and_adds_up(corpus, tmp_path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from builder.cli import app
+
+    raw_dir, _ = corpus
+    out = tmp_path / "build"
+    result = CliRunner().invoke(app, ["build", "--raw", str(raw_dir), "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    rejected = [case for case in CASES if case.outcome == "rejected"]
+    duplicates = [case for case in CASES if case.outcome == "duplicate"]
+    articles = len(CASES) - len(rejected) - len(duplicates)
+    reported = [line for line in lines if line.startswith("rejected ")]
+    assert len(reported) == len(rejected)
+    for case in rejected:
+        if "line_prefix" in case.extra:
+            assert any(line.startswith("rejected " + case.extra["line_prefix"]) for line in reported)
+        else:
+            assert "rejected " + case.line in reported
+    for case in duplicates:
+        assert f"duplicate {case.source_file}: {case.reason} (kept {case.kept})" in lines
+    total = f"read {len(CASES)} files = {articles} articles + {len(duplicates)} duplicates"
+    assert f"{total} + {len(rejected)} rejected" in lines
+    accounting = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["accounting"]
+    assert accounting["input_files"] == len(CASES)
+    assert accounting["articles"] == articles
+    assert len(accounting["rejected"]) == len(rejected) and len(accounting["duplicates"]) == len(duplicates)
+
+
+def test_build_max_bytes_option_sets_the_limit(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from builder.cli import app
+    from tests.hostile_corpus import article
+
+    raw_dir = tmp_path / "raw"
+    raw_dir.mkdir()
+    (raw_dir / "small.md").write_bytes(article("small", body="论坛在北京举行。\n"))
+    (raw_dir / "large.md").write_bytes(article("large", body="论坛在北京举行。\n" * 100))
+    size = (raw_dir / "large.md").stat().st_size
+    args = ["build", "--raw", str(raw_dir), "--out", str(tmp_path / "b"), "--quiet", "--max-bytes", "1000"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == (
+        f"rejected large.md: size: over the 1000-byte limit (got {size}). "
+        "Raise --max-bytes or remove the file."
+    )
+    assert "read 2 files = 1 articles + 0 duplicates + 1 rejected" in result.output.splitlines()
