@@ -139,24 +139,3 @@ def make_released_repo(tmp_path: Path) -> Path:
     finally:
         os.chdir(previous)
     return root
-
-
-def kill_after_marker(process, marker: Path, delay: float, timeout: float = 120.0) -> str:
-    """SIGKILL ``process`` ``delay`` seconds after ``marker`` (its staging folder) appears, or once it exited.
-
-    Returns where the kill landed, for assertion messages.
-    """
-    import signal
-    import time
-
-    deadline = time.monotonic() + timeout
-    while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.002)
-    seen = marker.exists()
-    time.sleep(delay)
-    finished = process.poll() is not None
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    if finished:
-        return "after it finished"
-    return f"{delay:g} s after the staging folder appeared" if seen else "before the staging folder appeared"
