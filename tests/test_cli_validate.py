@@ -17,10 +17,13 @@ import schema
 from builder.cli import app
 from builder.tables import event_id_for
 from builder.validate import validate_build
-from tests.validation_data import FORUM, SEED_FILE, forum, real_articles, seed_of, write_real_build
+from tests.validation_data import FORUM, RAW, SEED_FILE, forum, real_articles, seed_of, write_real_build
 
 SHARD = "train-00000-of-00001.parquet"
 EVENT_ID = event_id_for(FORUM, dt.date(2024, 12, 7))
+#: every readable article of data/raw is published; the one event has 2 people and 2 organizations
+ARTICLES = len(real_articles()[0])
+ROWS = f"articles {ARTICLES}, events 1, participants 2, organizations 2"
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +58,7 @@ def test_validate_clean_build_exits_0(runner, build):
 
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
-        f"{build}: valid (articles 26, events 1, participants 2, organizations 2 rows)"
+        f"{build}: valid ({ROWS} rows)"
     ]
 
 
@@ -72,7 +75,7 @@ def test_validate_reports_every_violation_with_its_source_file(runner, build):
         f"{SEED_FILE}: participants {EVENT_ID}#2: name: empty or only white space (got ' ')",
         f"{SEED_FILE}: organizations {EVENT_ID}#2: role: not one of organizer, co_organizer, host, co_host, "
         "supporter, guide, sponsor, other (got 'fan')",
-        f"{build}: 3 violations (articles 26, events 1, participants 2, organizations 2 rows)",
+        f"{build}: 3 violations ({ROWS} rows)",
     ]
 
 
@@ -93,7 +96,7 @@ def test_validate_reports_a_broken_evidence_span_and_n_events(runner, build):
         "differs from the 1 rows in events (got '2')"
     )
     assert lines[1].startswith(f"{SEED_FILE}: events {EVENT_ID}: evidence: is not articles.text[0:")
-    assert lines[2].endswith("2 violations (articles 26, events 1, participants 2, organizations 2 rows)")
+    assert lines[2].endswith(f"2 violations ({ROWS} rows)")
 
 
 def test_validate_json_prints_the_report_unchanged(runner, build):
@@ -177,7 +180,7 @@ def test_validate_reports_a_null_in_a_required_column(runner, build):
     assert result.exit_code == 1
     assert result.output.splitlines() == [
         f"{SEED_FILE}: events {EVENT_ID}: name: is null (got null)",
-        f"{build}: 1 violation (articles 26, events 1, participants 2, organizations 2 rows)",
+        f"{build}: 1 violation ({ROWS} rows)",
     ]
 
 
@@ -191,3 +194,14 @@ def test_validate_unreadable_parquet_exits_1_with_one_line(runner, build):
     assert result.output.splitlines() == [
         f"Error: {path}: not a readable Parquet file. Rebuild the folder with `builder build --out {build}`."
     ]
+
+
+def test_validate_passes_on_a_fresh_build_of_data_raw(runner, tmp_path):
+    out = tmp_path / "build"
+    built = runner.invoke(app, ["build", "--raw", str(RAW), "--out", str(out), "--quiet"])
+    assert built.exit_code == 0, built.output
+
+    result = runner.invoke(app, ["validate", str(out)])
+
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1].startswith(f"{out}: valid (articles {ARTICLES}, events ")

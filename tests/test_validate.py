@@ -241,7 +241,7 @@ MUTATIONS = {
 }
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sampled_from(sorted(MUTATIONS)), st.integers(0, 3)), max_size=6))
 def test_validate_tables_accounts_for_every_row(articles, seed, plan):
     events = [forum(seed, name=f"论坛{number}", **MUTATIONS[kind]) for kind, number in plan]
