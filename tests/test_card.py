@@ -260,3 +260,19 @@ def test_build_with_gold_keeps_the_quality_in_the_manifest_and_card(tmp_path: Pa
     # a re-render without --gold keeps the figures: they come from the manifest
     card.card_folder(folder)
     assert (folder / "README.md").read_bytes() == readmes[0]
+
+
+def test_committed_cards_are_fresh_renders() -> None:
+    """Like ``cog --check``: the committed release card and root card equal what the builder renders now."""
+    from tests.card_build import REPO
+
+    latest = REPO / "data" / "releases" / "LATEST"
+    if not latest.is_file():
+        pytest.skip("no release is committed yet (data/releases/LATEST is absent)")
+    folder = REPO / "data" / "releases" / latest.read_text(encoding="utf-8").strip()
+    manifest = manifest_of(folder)
+    for name, text in card.render_files(folder, manifest).items():
+        assert (folder / name).read_text(encoding="utf-8") == text, name
+    root_card, hub_yaml = card.render_root_card(folder, manifest, REPO)
+    assert (REPO / "dataset_card.md").read_text(encoding="utf-8") == root_card
+    assert (REPO / ".huggingface.yaml").read_text(encoding="utf-8") == hub_yaml

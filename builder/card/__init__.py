@@ -12,6 +12,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from builder.card.body import bibtex, render_body
 from builder.card.croissant import croissant
 from builder.card.datapackage import datapackage
@@ -24,6 +26,8 @@ CROISSANT_NAME = "croissant.json"
 DATAPACKAGE_NAME = "datapackage.json"
 #: the standalone YAML that ``datasets`` reads next to a README without a header (the repository root)
 HF_YAML_NAME = ".huggingface.yaml"
+#: the repository root's card of the newest release
+ROOT_CARD_NAME = "dataset_card.md"
 
 
 def _dump(value: object) -> str:
@@ -61,6 +65,26 @@ def render_card(
     return render_header(facts, data_prefix=data_prefix) + "\n" + body
 
 
+def render_files(
+    folder: Path,
+    manifest: dict,
+    *,
+    quality: dict | None = None,
+    changes: str | None = None,
+    location: str | None = None,
+) -> dict[str, str]:
+    """File name → text of the card, ``croissant.json`` and ``datapackage.json`` of ``folder``."""
+    facts = read_facts(Path(folder), manifest)
+    published = (facts.created_at or "")[:10] or None
+    return {
+        CARD_NAME: render_card(
+            folder, manifest, quality=quality, changes=changes, location=location, facts=facts
+        ),
+        CROISSANT_NAME: _dump(croissant(facts, citation=bibtex(facts), published=published)),
+        DATAPACKAGE_NAME: _dump(datapackage(facts)),
+    }
+
+
 def write_card(
     folder: Path,
     manifest: dict,
@@ -71,46 +95,43 @@ def write_card(
 ) -> Path:
     """Write the card, ``croissant.json`` and ``datapackage.json`` into ``folder``; return the card's path."""
     folder = Path(folder)
-    facts = read_facts(folder, manifest)
-    path = folder / CARD_NAME
-    path.write_text(
-        render_card(folder, manifest, quality=quality, changes=changes, location=location, facts=facts),
-        encoding="utf-8",
-    )
-    (folder / CROISSANT_NAME).write_text(
-        _dump(croissant(facts, citation=bibtex(facts), published=(facts.created_at or "")[:10] or None)),
-        encoding="utf-8",
-    )
-    (folder / DATAPACKAGE_NAME).write_text(_dump(datapackage(facts)), encoding="utf-8")
-    return path
+    files = render_files(folder, manifest, quality=quality, changes=changes, location=location)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder / CARD_NAME
 
 
-def write_root_card(folder: Path, manifest: dict, root: Path, *, quality: dict | None = None) -> Path:
-    """Write ``root/dataset_card.md`` and ``root/.huggingface.yaml`` for the release in ``folder``.
+def render_root_card(
+    folder: Path, manifest: dict, root: Path, *, quality: dict | None = None
+) -> tuple[str, str]:
+    """``(dataset_card.md, .huggingface.yaml)`` texts of ``root`` for the release in ``folder``.
 
     Their ``data_files`` point into ``folder`` (relative to ``root``), so
-    ``datasets.load_dataset(str(root), "events")`` loads that release.
+    ``datasets.load_dataset(str(root), "events")`` loads that release; ``.huggingface.yaml``
+    is the part ``datasets`` reads when the root's README.md has no YAML header.
     """
     folder, root = Path(folder), Path(root)
     prefix = Path(os.path.relpath(folder.resolve(), root.resolve())).as_posix()
     facts = read_facts(folder, manifest)
-    path = root / "dataset_card.md"
-    path.write_text(
-        render_card(
-            folder, manifest, quality=quality, location=prefix, data_prefix=prefix + "/", facts=facts
-        ),
-        encoding="utf-8",
+    text = render_card(
+        folder, manifest, quality=quality, location=prefix, data_prefix=prefix + "/", facts=facts
     )
     header = metadata(facts, data_prefix=prefix + "/")
-    import yaml
-
-    yaml_text = yaml.safe_dump(
+    hub_yaml = yaml.safe_dump(
         {"configs": header["configs"], "dataset_info": header["dataset_info"]},
         sort_keys=False,
         allow_unicode=True,
         width=1000,
     )
-    (root / HF_YAML_NAME).write_text(yaml_text, encoding="utf-8")
+    return text, hub_yaml
+
+
+def write_root_card(folder: Path, manifest: dict, root: Path, *, quality: dict | None = None) -> Path:
+    """Write ``root/dataset_card.md`` and ``root/.huggingface.yaml`` for the release in ``folder``."""
+    text, hub_yaml = render_root_card(folder, manifest, root, quality=quality)
+    path = Path(root) / ROOT_CARD_NAME
+    path.write_text(text, encoding="utf-8")
+    (Path(root) / HF_YAML_NAME).write_text(hub_yaml, encoding="utf-8")
     return path
 
 

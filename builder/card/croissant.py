@@ -225,7 +225,6 @@ def croissant(facts: BuildFacts, *, citation: str, url: str = "", published: str
             "sentence and its offsets in the article text."
         ),
         "license": LICENSE_URL,
-        "url": url or "https://huggingface.co/datasets",
         "version": facts.dataset_version,
         "inLanguage": "zh",
         "keywords": list(TAGS),
@@ -237,4 +236,6 @@ def croissant(facts: BuildFacts, *, citation: str, url: str = "", published: str
     }
     if published:
         metadata["datePublished"] = published
+    if url:
+        metadata["url"] = url
     return metadata
