@@ -122,7 +122,8 @@ def test_card_data_dictionary_lists_every_column_with_its_description(card_build
             assert f"| `{column}` |" in section
             assert description.replace("|", "\\|") in section
     assert "| `events[].participants[].talk_title` |" in text
-    assert "`forum`, `summit`" in text
+    assert "| `event_type` | string | no | Kind of event: forum, summit," in text
+    assert "| `topics` | list<string> | no |" in text
 
 
 def test_card_counts_come_from_the_manifest(card_build: Path) -> None:

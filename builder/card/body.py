@@ -22,8 +22,8 @@ def _cell(text: str) -> str:
 
 def type_name(arrow_type: pa.DataType) -> str:
     """A short type name for the data dictionary: Arrow's own, or ``list<struct>`` for nested records."""
-    if pa.types.is_list(arrow_type) and pa.types.is_struct(arrow_type.value_type):
-        return "list<struct>"
+    if pa.types.is_list(arrow_type):
+        return "list<struct>" if pa.types.is_struct(arrow_type.value_type) else f"list<{arrow_type.value_type}>"
     return str(arrow_type)
 
 
@@ -31,7 +31,7 @@ def _rows(specs: tuple[ColumnSpec, ...], prefix: str = "") -> list[str]:
     lines = []
     for spec in specs:
         description = spec.description
-        if spec.categories:
+        if spec.categories and not all(f"{value}" in description for value in spec.categories):
             description += " Allowed values: " + ", ".join(f"`{value}`" for value in spec.categories) + "."
         null = "yes" if spec.nullable else "no"
         lines.append(
