@@ -96,3 +96,15 @@ def test_looks_like_org() -> None:
     assert looks_like_org("中国对外经济贸易会计学会")
     assert looks_like_org("北京交通大学网络空间安全学院(国家保密学院)")
     assert not looks_like_org("大赛的成功")
+
+
+def test_guide_with_de_and_support_after_de_le() -> None:
+    # the sentence shapes of data/raw (在…指导下, 得到…支持) with 的 / 了 added
+    assert orgs_of("在中央网信办的指导下，由中国网络空间安全协会主办的论坛召开。") == [
+        ("中央网信办", "guide"),
+        ("中国网络空间安全协会", "organizer"),
+    ]
+    assert orgs_of("大会得到了工业和信息化部、公安部的大力支持。") == [
+        ("工业和信息化部", "supporter"),
+        ("公安部", "supporter"),
+    ]

@@ -277,3 +277,12 @@ def test_english_paper_title_after_a_dash() -> None:
             "Neural Dehydration: Effective Erasure of Black-box Watermarks from DNNs with Limited Data",
         )
     ]
+
+
+def test_role_noun_before_a_bare_name_and_a_bare_name_that_acts() -> None:
+    assert [(p.name, p.role) for p in people_of("论坛由主持人王小明主持。")] == [("王小明", "moderator")]
+    found = people_of("会议由中国工程院院士、清华大学教授张三主持，李四致辞。")
+    assert [row(p) for p in found] == [
+        ("张三", "moderator", "清华大学", "教授", None, None),
+        ("李四", "speaker", None, None, None, None),
+    ]

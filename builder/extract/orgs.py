@@ -14,12 +14,12 @@ from builder.models import Article, Organization
 #: a clause ends here; an organization list never reaches back past one of these
 HARD_STOP = re.compile(r"[，,。；;：:！？!?\n]")
 #: words that introduce the organizations of a role (由A主办, 得到A支持, 在A指导下, 以A名义举办)
-INTRODUCER = re.compile(r".*?(?:由|得到|在|以)")
+INTRODUCER = re.compile(r".*?(?:由|得到了?|在|以)")
 #: what may follow a role word when it names a role (主办，/ 主办的 / 指导下 / 支持单位 / 主办“…”)
 ROLE_END = re.compile(r"$|[，,。、；;的\n）)“\"：:]|单位|下|了|此次|本次")
 #: words that close a list without being part of its last name (等33个部门, 提供平台, 名义)
 LIST_TAIL = re.compile(
-    r"(?:等[\d一二三四五六七八九十百多余几]*[个家所]?(?:单位|部门|机构|企业)?|提供(?:平台|大力)?|共同|名义|大力|\s)+$"
+    r"(?:等[\d一二三四五六七八九十百多余几]*[个家所]?(?:单位|部门|机构|企业)?|提供(?:平台|大力)?|共同|名义|大力|的|\s)+$"
 )
 #: a role word after these is an outcome or a noun (成功举办, 社会组织), not an organizing role
 NOT_A_ROLE_BEFORE = ("成功", "顺利", "圆满", "社会", "国际", "行业", "学术", "基层", "党组", "群团")

@@ -43,6 +43,10 @@ ROLE_KEY = re.compile(
     r"(?:主持人|主持|嘉宾|主讲人|主讲嘉宾|演讲人|演讲嘉宾|分享嘉宾|讲者|点评嘉宾|对话嘉宾|圆桌嘉宾|获奖者|获奖人)\s*[：:]"
     r"(?:[\u3400-\u9fff]{2,4}[、，, ]+)*\s*$"
 )
+#: a role noun right before a bare name: 主持人王小明, 嘉宾张三
+ROLE_NOUNS = ("主持人", "嘉宾", "主讲人", "演讲人", "讲者", "获奖者", "主讲", "领奖人")
+#: what a bare name at the start of a clause may do to count as a participant: 李四致辞
+ACTS = ("致辞", "主持", "发言", "演讲", "作报告", "作主题报告", "做报告", "致欢迎辞", "点评", "作总结")
 #: a byline in brackets: (记者翟翔、余俊杰)
 BYLINE_GROUP = re.compile(r"[（(][^（）()]*(?:记者|通讯员|编辑|摄影)[^（）()]*[）)]")
 #: how far back (characters) the words describing a person may start
@@ -190,7 +194,9 @@ def _accept(simple: str, start: int, end: int, floor: int) -> bool:
         return False
     if simple.startswith(ORG_ROLE_WORDS, end):
         return False
-    if _title_before(simple, clause, start):
+    if _title_before(simple, clause, start) or before.endswith(ROLE_NOUNS):
+        return True
+    if (not before or before.endswith(("由", "请"))) and simple.startswith(ACTS, end):
         return True
     line_start = simple.rfind("\n", 0, start) + 1
     if ROLE_KEY.search(simple, line_start, start) or description_after(simple, start, end):
@@ -277,6 +283,10 @@ def _describe(simple: str, original: str, start: int, end: int, floor: int) -> M
     """Affiliation, position and Latin name of the mention at ``start:end``."""
     clause = _clause_start(simple, start, floor)
     prefix_end = len(simple[:start].rstrip(" \u3000\u00a0"))
+    for noun in ROLE_NOUNS:
+        if simple.endswith(noun, clause, prefix_end):
+            prefix_end -= len(noun)
+            break
     prefix = simple[clause:prefix_end]
     after = end
     name_latin = None
