@@ -195,3 +195,16 @@ def test_load_dataset_root_and_pinned_version_offline(repo: Path, tmp_path: Path
         if rows:  # datasets cannot load a config without rows ("corresponds to no data")
             table = datasets.load_dataset(str(repo), config, split="train", cache_dir=str(tmp_path / config))
             assert table.num_rows == rows
+
+
+def test_release_refuses_when_previous_release_is_corrupted(repo: Path) -> None:
+    retitle(repo / "data" / "raw", SEED, "又一个标题")
+    ok("build", "--quiet")
+    (repo / "data" / "releases" / "1.0.0" / "README.md").write_text("tampered\n", encoding="utf-8")
+    line = error_line("release")
+    assert line.startswith(
+        f"Error: {Path('data/releases/1.0.0')}: the previous release 1.0.0 fails verify ("
+        "data/releases/1.0.0/README.md: bytes: expected "
+    )
+    assert line.endswith("Run builder verify 1.0.0 and restore it from version control.")
+    assert not (repo / "data" / "releases" / "1.0.1").exists()

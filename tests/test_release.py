@@ -10,6 +10,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import schema
 from builder.articles import discover
@@ -286,3 +288,14 @@ def test_type_name_ignores_list_item_names() -> None:
     assert type_name(pa.list_(pa.field("element", pa.string()))) == type_name(pa.list_(pa.string()))
     assert type_name(pa.list_(pa.string())) == "list<string>"
 
+
+@given(
+    parts=st.tuples(*[st.integers(min_value=0, max_value=10**6)] * 3),
+    level=st.sampled_from(["patch", "minor", "major"]),
+)
+def test_versions_round_trip_and_bump_order(parts: tuple[int, int, int], level: str) -> None:
+    text = ".".join(map(str, parts))
+    assert parse_version(text) == parts
+    bumped = bump(text, level)
+    assert parse_version(bumped) > parts
+    assert level_of(text, bumped) == level

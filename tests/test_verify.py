@@ -100,6 +100,12 @@ def test_verify_all_releases_and_by_version(build: Path, tmp_path: Path) -> None
     releases.mkdir()
     for version in ("1.0.0", "1.1.0"):
         shutil.copytree(build, releases / version)
+    (releases / "LATEST").write_text("1.0.0\n", encoding="utf-8")
+    stale = verify(None, releases_dir=releases, all_releases=True)
+    assert [problem.line() for problem in stale.problems] == [
+        f"{releases.as_posix()}/LATEST: content: expected '1.1.0\\n', found '1.0.0\\n'"
+    ]
+    (releases / "LATEST").write_text("1.1.0\n", encoding="utf-8")
     report = verify(None, releases_dir=releases, all_releases=True)
     assert report.ok and report.folders == ((releases / "1.0.0").as_posix(), (releases / "1.1.0").as_posix())
     assert report.summary_lines() == [f"verified {report.files_checked} files in 2 folders: OK"]

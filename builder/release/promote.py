@@ -213,6 +213,13 @@ def make_release(
         report: DiffReport | None = None
         required, reasons = "major", ["first release"]
         if previous is not None:
+            _, problems = verify_folder(releases_dir / previous)
+            if problems:
+                raise ReleaseError(
+                    f"the previous release {previous} fails verify ({problems[0].line()})",
+                    path=str(releases_dir / previous),
+                    hint=f"Run builder verify {previous} and restore it from version control",
+                )
             report = diff_folders(
                 releases_dir / previous, build_dir, old_label=previous, new_label=str(build_dir)
             )

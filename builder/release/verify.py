@@ -152,6 +152,16 @@ def verify_folder(folder: Path) -> tuple[int, list[Problem]]:
     return checked, problems
 
 
+def _check_latest(releases_dir: Path) -> list[Problem]:
+    """LATEST must name the newest release (``builder release`` rewrites it after every release)."""
+    newest = release_versions(releases_dir)[-1]
+    path = releases_dir / LATEST_NAME
+    found = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else "no file"
+    if found != newest + "\n":
+        return [Problem(releases_dir.as_posix(), LATEST_NAME, "content", repr(newest + "\n"), repr(found))]
+    return []
+
+
 def resolve_targets(target: str | None, releases_dir: Path, all_releases: bool) -> list[Path]:
     """The folders named by ``builder verify [VERSION | PATH | --all]``."""
     if all_releases:
@@ -188,4 +198,7 @@ def verify(target: str | None, *, releases_dir: Path, all_releases: bool = False
         count, found = verify_folder(folder)
         checked += count
         problems.extend(found)
+    if all_releases:
+        checked += 1
+        problems.extend(_check_latest(releases_dir))
     return VerifyReport(tuple(folder.as_posix() for folder in folders), checked, tuple(problems))
