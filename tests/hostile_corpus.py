@@ -264,6 +264,15 @@ def _cases() -> list[tuple]:
          article("unclosed-script", body="论坛在北京举行。\n\n<script>while(1){}\n后面的都不是正文\n"),
          {"title": "网络安全测试论坛在京举办", "text_has": ("论坛在北京举行。",),
           "text_lacks": ("while", "后面")}),
+        # --- numbers the contract's integer columns cannot hold (crashed the build at the Arrow stage) ---
+        ("huge-numbers.md", "edition 99999 and 99999999999 attendees", "article",
+         article("huge-numbers", body="12月7日，第99999届网络安全测试论坛在北京举行。"
+                 "论坛以“网络安全国际合作”为主题，共有99999999999人参会。\n"),
+         {"text_has": ("第99999届",)}),
+        ("overflow-count.md", "a 400-digit head count", "article",
+         article("overflow-count", body="12月7日，第八届网络安全测试论坛在北京举行。来自各界的"
+                 + "1" * 400 + "人参会。\n"),
+         {"text_has": ("1" * 400,)}),
         # --- duplicates and file types ---
         ("a-original.md", "an ordinary valid article", "article", article("plain-valid"),
          {"title": "网络安全测试论坛在京举办"}),

@@ -53,6 +53,9 @@ _EDITION = re.compile(r"[（(]?第\s*(?P<number>[0-9一二三四五六七八九�
 _YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}\s*年?(?:度)?\s*")
 _LATIN_BRAND_YEAR = re.compile(r"^(?P<brand>[A-Za-z][A-Za-z\-]*?)\s?'?(?:19|20)?\d{2}(?![0-9])")
 _LATIN_EDITION = re.compile(r"^(?P<brand>[A-Za-z][A-Za-z\- ]*?)\s?(?P<number>\d{1,3})$")
+#: the largest attendance and edition the contract's int32 / int16 columns hold; a bigger
+#: "count" is a misreading (an ID, a sum, a typo) and would stop the build at the Arrow stage
+MAX_ATTENDANCE, MAX_EDITION = 2**31 - 1, 2**15 - 1
 #: an English name ending in a year: the series is the name without it (Black Hat USA 2024)
 _LATIN_NAME_YEAR = re.compile(r"^(?P<brand>[A-Za-z][A-Za-z0-9&'.\- ]*?)\s*'?(?:19|20)?\d{2}$")
 _PLACE_BEFORE_EDITION = re.compile(r"(?:全国|全省|全市|国际|[\u4e00-\u9fff]{2,3}(?:省|市)?)(?=首届|第)")
@@ -297,6 +300,8 @@ def series_and_edition(name: str) -> tuple[str | None, int | None]:
         removed = True
     for match in _EDITION.finditer(simple):
         edition = 1 if match.group() == "首届" else parse_number(match["number"])
+        if edition is not None and edition > MAX_EDITION:
+            edition = None
         keep[match.start() : match.end()] = [False] * (match.end() - match.start())
         removed = True
         place = _PLACE_BEFORE_EDITION.match(simple, 0 if not year else year.end())
@@ -357,7 +362,7 @@ def find_attendance(doc: Doc, scope: tuple[int, int]) -> tuple[int, str] | None:
             default=len(simple),
         )
         sentence = simple[sentence_start:sentence_end]
-        if count.value < 10 or not _ATTENDANCE_CONTEXT.search(sentence):
+        if not 10 <= count.value <= MAX_ATTENDANCE or not _ATTENDANCE_CONTEXT.search(sentence):
             continue
         if re.match(
             r"(?:分享者|演讲|讲者|嘉宾致辞|获奖|选手获|同学|院士)", simple[count.end : count.end + 4]

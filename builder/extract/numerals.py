@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -55,7 +56,7 @@ def parse_chinese_integer(text: str) -> int | None:
         for char in text:
             value = value * 10 + DIGITS[char]
         return value
-    total = section = 0
+    total = section = largest = 0
     digit: int | None = None
     for char in text:
         if char in DIGITS:
@@ -69,7 +70,11 @@ def parse_chinese_integer(text: str) -> int | None:
             section += digit or 0
             if section == 0 and total == 0:
                 return None
-            total = (total + section) * LARGE_UNITS[char]
+            unit = LARGE_UNITS[char]
+            if unit >= largest:  # 一万亿: the unit multiplies everything before it
+                total, largest = (total + section) * unit, unit
+            else:  # 一亿零一万: a smaller unit multiplies only its own section
+                total += section * unit
             section, digit = 0, None
     return total + section + (digit or 0)
 
@@ -87,7 +92,8 @@ def parse_number(text: str) -> int | None:
         value = float(match[1].replace(",", ""))
         if match[2]:
             value *= LARGE_UNITS[match[2]]
-        return int(round(value))
+        # hundreds of digits overflow a float: not a number anyone wrote to be read
+        return int(round(value)) if math.isfinite(value) else None
     return parse_chinese_integer(text)
 
 
