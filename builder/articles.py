@@ -21,7 +21,7 @@ from builder.clean import CleanText, clean_body, strip_invisible
 from builder.errors import ArticleError
 from builder.frontmatter import decode_raw, shown, split_front_matter
 from builder.models import Article, DuplicateFile, RejectedFile
-from builder.sources import discover, open_input
+from builder.sources import DEFAULT_MAX_BYTES, discover, open_input
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -40,8 +40,6 @@ WECHAT_KEYS = ("__biz", "mid", "idx", "sn")
 TRACKING_PREFIXES = ("utm_", "scene", "subscene", "chksm", "from", "spm", "share", "rd")
 #: default language of the corpus
 LANGUAGE = "zh"
-#: raw files larger than this are rejected before they are read (bytes); ``builder build --max-bytes``
-DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 #: published dates outside these years are impossible for this corpus (the web is younger; 2100 is a typo)
 EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
 #: an article may carry the next day's date relative to its UTC fetch time (UTC+8 publishers)

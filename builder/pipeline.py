@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 
 from builder import accounting, card, release
 from builder.articles import DEFAULT_MAX_BYTES, discover, find_duplicates, parse_input, read_input
-from builder.cache import DEFAULT_CACHE_DIR, ArticleCache
+from builder.cache import ArticleCache
 from builder.extract import DEFAULT_EXTRACTOR, Extractor, get_extractor
 from builder.extract.detect import detector_for
 from builder.models import Article, DuplicateFile, Extraction, RejectedFile
@@ -305,14 +305,15 @@ def build(
     max_bytes: int = DEFAULT_MAX_BYTES,
     show_progress: bool = False,
     jobs: int | None = None,
-    cache_dir: Path | None = DEFAULT_CACHE_DIR,
+    cache_dir: Path | None = None,
     gold_dir: Path | None = None,
 ) -> BuildReport:
     """Build the dataset from every ``*.md`` below ``raw_dir`` into ``out_dir``.
 
     Bad files are reported and skipped, bad rows quarantined; the folder is replaced atomically.
-    ``jobs`` processes do the per-article work (default: every core); ``cache_dir=None`` disables
-    the extraction cache. The output does not depend on either. With ``gold_dir`` the build is
+    ``jobs`` processes do the per-article work (default: every core); parsed articles and their
+    extractions are cached in ``cache_dir`` (default: no cache; ``builder build`` uses
+    ``DEFAULT_CACHE_DIR``). The output depends on neither. With ``gold_dir`` the build is
     scored against those gold files and the figures go into the manifest and the card's Quality.
     """
     input_files = discover(raw_dir)

@@ -14,6 +14,9 @@ from pathlib import Path
 
 from builder.errors import ArticleError, BuilderError
 
+#: raw files larger than this are rejected before they are read (bytes); ``builder build --max-bytes``
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+
 #: Unicode categories that may not appear in a reported file name: controls (a line break would
 #: split the one-line report) and surrogates (bytes that are not UTF-8, unprintable)
 _BAD_NAME_CATEGORIES = ("Cc", "Cs")

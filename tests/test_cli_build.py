@@ -1,4 +1,7 @@
-"""``builder build`` end to end on a copy of data/raw: layout, Parquet, manifest, determinism, safety."""
+"""``builder build`` end to end on a copy of data/raw: layout, Parquet, manifest, determinism, safety.
+
+Also the options of issue 7: --jobs, --no-cache, --cache-dir.
+"""
 
 from __future__ import annotations
 
@@ -147,3 +150,43 @@ def test_build_refuses_a_repository_root(built: tuple[Path, Path, list[str]], tm
         f"Error: {repo}: is a repository root or the working folder; refusing to replace it. "
         "Choose a build folder such as --out build."
     ]
+
+
+# --- issue 7: --jobs, --no-cache, --cache-dir ---
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+runner = CliRunner()
+
+
+def run_build(*arguments: str) -> dict:
+    result = runner.invoke(app, ["build", *arguments, "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_the_cache_folder_fills_on_the_first_build_and_serves_the_second(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    cache = tmp_path / "cache"
+    first = run_build("--raw", str(raw), "--out", str(tmp_path / "a" / "build"), "--cache-dir", str(cache))
+    assert first["work"]["cached"] == 0 and (cache / "CACHEDIR.TAG").is_file()
+    second = run_build(
+        "--raw", str(raw), "--out", str(tmp_path / "b" / "build"), "--cache-dir", str(cache), "--jobs", "2"
+    )
+    assert second["work"] == {"cached": first["articles"], "detected": 0, "extracted": 0}
+    assert second["counts"] == first["counts"]
+
+
+def test_no_cache_neither_reads_nor_writes_the_cache(tmp_path):
+    cache = tmp_path / "cache"
+    out = str(tmp_path / "build")
+    report = run_build("--raw", str(RAW), "--out", out, "--cache-dir", str(cache), "--no-cache")
+    assert not cache.exists()
+    assert report["work"]["cached"] == 0 and report["work"]["detected"] == report["work"]["extracted"]
+
+
+def test_jobs_below_one_is_refused_before_anything_is_read(tmp_path):
+    result = runner.invoke(app, ["build", "--raw", str(RAW), "--out", str(tmp_path / "build"), "--jobs", "0"])
+    assert result.exit_code == 2
+    assert "--jobs" in result.output
+    assert not (tmp_path / "build").exists()

@@ -6,16 +6,23 @@ Also: the cheap event detector never turns away an article the full extractor fi
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
 from builder.articles import DEFAULT_MAX_BYTES, discover, find_duplicates, read_articles
-from builder.extract import get_extractor
-from builder.extract.detect import detector_for, has_event_word, might_report_event
+from builder.extract import get_extractor, mentions
+from builder.extract.detect import (
+    LATIN_REPORT_VERBS,
+    detector_for,
+    has_event_word,
+    may_name_latin_event,
+    might_report_event,
+)
 from builder.models import Article, DuplicateFile
-from builder.pipeline import ArticleWork, TableCollector, process_files
+from builder.pipeline import STAGES, ArticleWork, TableCollector, build, process_files
 from builder.tables import build_tables
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -177,7 +184,42 @@ def test_event_words_are_found_in_simplified_and_traditional_text():
     assert not has_event_word("微软发布紧急安全补丁，修复Windows系统漏洞。")
 
 
+def test_english_names_need_a_capital_letter_and_a_reporting_verb():
+    assert may_name_latin_event("2024年8月3日至8日，Black Hat USA 2024在美国拉斯维加斯举行。")
+    assert may_name_latin_event("DEF CON 32於拉斯維加斯舉辦")
+    assert not may_name_latin_event("会议在北京举行。")
+    assert not may_name_latin_event("Black Hat USA 2024 发布了议程。")
+
+
+def test_the_reporting_verbs_are_those_of_the_english_name_rule():
+    """The detector's verbs must cover the verb group of the rule that reads English event names."""
+    group = re.search(r"\(\?P<verb>([^)]*)\)", mentions._LATIN_REPORT.pattern)
+    assert group is not None
+    assert set(group[1].split("|")) <= set(LATIN_REPORT_VERBS)
+
+
 def test_only_the_rule_extractor_gets_the_event_word_check():
     assert detector_for("rules") is might_report_event
     other = detector_for("a-model")
     assert all(other(article) for _, article in corpus_articles())
+
+
+def build_files(folder: Path) -> dict[str, bytes]:
+    files = [path for path in folder.rglob("*") if path.is_file()]
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in files}
+
+
+def test_builds_are_byte_identical_whatever_jobs_and_cache(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    cache = tmp_path / "cache"
+    # the card names the build folder, so every build goes to a folder called "build"
+    plain = build(raw, tmp_path / "plain" / "build", jobs=1, cache_dir=None)
+    cold = build(raw, tmp_path / "cold" / "build", jobs=2, cache_dir=cache)
+    warm = build(raw, tmp_path / "warm" / "build", jobs=2, cache_dir=cache)
+    expected = build_files(tmp_path / "plain" / "build")
+    assert build_files(tmp_path / "cold" / "build") == expected
+    assert build_files(tmp_path / "warm" / "build") == expected
+    assert plain.work["cached"] == 0 and cold.work["cached"] == 0
+    assert warm.work == {"cached": len(discover(raw)), "detected": 0, "extracted": 0}
+    assert set(plain.timings) == set(STAGES)
