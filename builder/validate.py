@@ -24,7 +24,8 @@ from schema.relations import (
     PARENTS,
     Violation,
     check_relations,
-    parent_rows,
+    recount_events,
+    row_article_ids,
     span_owners,
     value_text,
 )
@@ -181,20 +182,6 @@ def _row_keys(table: str, data: pa.Table, rows: list[int]) -> list[str]:
     return ["#".join("" if part is None else str(part) for part in key) for key in zip(*parts, strict=True)]
 
 
-def _article_ids(tables: dict[str, pa.Table], table: str, rows: pa.Array) -> list[str | None]:
-    """The article_id each row belongs to (even when that article is missing), or None if unknown."""
-    if table in ("articles", "events"):
-        return pc.take(tables[table].column("article_id"), rows).to_pylist()
-    event_rows = pc.take(parent_rows(tables, table), rows).to_pylist()
-    # a shared event_id: the copy whose article holds the row's evidence
-    owners = span_owners(tables, table)
-    event_rows = [
-        owners[row][0] if owners.get(row) else event
-        for row, event in zip(rows.to_pylist(), event_rows, strict=True)
-    ]
-    return pc.take(tables["events"].column("article_id"), pa.array(event_rows, pa.int64())).to_pylist()
-
-
 def locate(
     violations: list[Violation], tables: dict[str, pa.Table], source_files: dict[str, str]
 ) -> list[dict[str, str | None]]:
@@ -206,7 +193,7 @@ def locate(
     for table, items in by_table.items():
         rows = [item.row for item in items]
         keys = _row_keys(table, tables[table], rows)
-        ids = _article_ids(tables, table, pa.array(rows, pa.int64()))
+        ids = row_article_ids(tables, table, pa.array(rows, pa.int64()))
         for item, key, article_id in zip(items, keys, ids, strict=True):
             records.append(
                 {
@@ -260,7 +247,7 @@ def validate_tables(tables: Tables) -> ValidationResult:
         table: data[table] if keep[table].all() else data[table].filter(pa.array(keep[table]))
         for table in schema.TABLES
     }
-    published["articles"] = _recount_events(published["articles"], published["events"])
+    published["articles"] = recount_events(published["articles"], published["events"])
     records = locate(violations, data, tables.source_files)
     quarantine = pa.Table.from_pylist(
         [{name: record[name] for name in QUARANTINE_COLUMNS} for record in records], schema=QUARANTINE_SCHEMA
@@ -270,15 +257,6 @@ def validate_tables(tables: Tables) -> ValidationResult:
         quarantine=quarantine,
         extracted_counts={table: data[table].num_rows for table in schema.TABLES},
     )
-
-
-def _recount_events(articles: pa.Table, events: pa.Table) -> pa.Table:
-    """``n_events`` of each published article = its number of published events."""
-    counts = events.group_by("article_id").aggregate([("article_id", "count")])
-    where = pc.index_in(articles.column("article_id"), value_set=counts.column("article_id").combine_chunks())
-    n_events = pc.cast(pc.fill_null(pc.take(counts.column("article_id_count"), where), 0), pa.int16())
-    position = articles.schema.get_field_index("n_events")
-    return articles.set_column(position, articles.schema.field(position), n_events)
 
 
 @dataclass(frozen=True)

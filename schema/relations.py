@@ -258,6 +258,29 @@ def check_dates(tables: dict[str, pa.Table]) -> list[Violation]:
     return found
 
 
+def row_article_ids(tables: dict[str, pa.Table], table: str, rows: pa.Array) -> list[str | None]:
+    """The article_id each row belongs to (even when that article is missing), or None if unknown."""
+    if table in ("articles", "events"):
+        return pc.take(tables[table].column("article_id"), rows).to_pylist()
+    event_rows = pc.take(parent_rows(tables, table), rows).to_pylist()
+    # a shared event_id: the copy whose article holds the row's evidence
+    owners = span_owners(tables, table)
+    event_rows = [
+        owners[row][0] if owners.get(row) else event
+        for row, event in zip(rows.to_pylist(), event_rows, strict=True)
+    ]
+    return pc.take(tables["events"].column("article_id"), pa.array(event_rows, pa.int64())).to_pylist()
+
+
+def recount_events(articles: pa.Table, events: pa.Table) -> pa.Table:
+    """``n_events`` of each published article = its number of published events."""
+    counts = events.group_by("article_id").aggregate([("article_id", "count")])
+    where = pc.index_in(articles.column("article_id"), value_set=counts.column("article_id").combine_chunks())
+    n_events = pc.cast(pc.fill_null(pc.take(counts.column("article_id_count"), where), 0), pa.int16())
+    position = articles.schema.get_field_index("n_events")
+    return articles.set_column(position, articles.schema.field(position), n_events)
+
+
 def check_relations(tables: dict[str, pa.Table]) -> list[Violation]:
     """Every cross-table rule over the four contract tables."""
     return [
