@@ -286,3 +286,14 @@ def test_role_noun_before_a_bare_name_and_a_bare_name_that_acts() -> None:
         ("张三", "moderator", "清华大学", "教授", None, None),
         ("李四", "speaker", None, None, None, None),
     ]
+
+
+def test_latin_words_that_are_products_or_companies_are_not_people() -> None:
+    # lines and a sentence of data/raw/unsafesh-2023-06-19-d4c4343d.md and anquanke-2025-08-05-6bcb62c6.md
+    assert people_of("Github CVE\n\nGithub Tools\n\nTwitter Bot\n\nTelegram Bot") == ()
+    found = people_of(
+        "据 Nextron Systems 的研究员 Pierre-Henri Pezier 表示：“该后门被构建为一个恶意的 PAM。”"
+    )
+    assert [row(p) for p in found] == [
+        ("Pierre-Henri Pezier", "speaker", "Nextron Systems", "研究员", "Pierre-Henri Pezier", None)
+    ]

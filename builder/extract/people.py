@@ -43,6 +43,8 @@ ROLE_KEY = re.compile(
     r"(?:主持人|主持|嘉宾|主讲人|主讲嘉宾|演讲人|演讲嘉宾|分享嘉宾|讲者|点评嘉宾|对话嘉宾|圆桌嘉宾|获奖者|获奖人)\s*[：:]"
     r"(?:[\u3400-\u9fff]{2,4}[、，, ]+)*\s*$"
 )
+#: a line this short before a caption is a heading whose cue the caption takes
+HEADING_LENGTH = 20
 #: a role noun right before a bare name: 主持人王小明, 嘉宾张三
 ROLE_NOUNS = ("主持人", "嘉宾", "主讲人", "演讲人", "讲者", "获奖者", "主讲", "领奖人")
 #: what a bare name at the start of a clause may do to count as a participant: 李四致辞
@@ -55,7 +57,7 @@ CLAUSE_REACH = 80
 CLAUSE_STOP = re.compile(r"[，,。；;！？!?\n“”]")
 #: words that open a clause before a name and are not part of the affiliation
 LEAD_IN = re.compile(
-    r".*(?:由|邀请|邀|是|了|以及|包括|其中|来自|出席的有|参加的有|还有|随后|紧接着|此外|最后|同时|另外|然后|会上|期间)"
+    r".*(?:由|据|邀请|邀|是|了|以及|包括|其中|来自|出席的有|参加的有|还有|随后|紧接着|此外|最后|同时|另外|然后|会上|期间)"
 )
 #: a name in Latin letters in brackets right after a Han name: 江明灶（MengChow Kang）
 LATIN_IN_BRACKETS = re.compile(r"[（(]\s*([A-Za-z][A-Za-z .\-']+?)\s*[）)]")
@@ -84,6 +86,11 @@ class Mention:
     caption: bool = False
     roles: list[str] = field(default_factory=list)
     talk_title: str | None = None
+
+
+@cache
+def _latin_non_name_words() -> frozenset[str]:
+    return frozenset(load_lines("latin_non_name_words.txt"))
 
 
 @cache
@@ -236,8 +243,9 @@ def _latin_mentions(simple: str) -> list[tuple[int, int]]:
         acting = rest.startswith(follower_words()) and not rest.startswith(
             ("的", "和", "与", "及", "等", "所")
         )
-        line_alone = (rest.startswith("\n") or not rest) and (not before or before.endswith("\n"))
-        if titled or acting or line_alone:
+        if set(match.group().split()) & _latin_non_name_words():
+            continue
+        if titled or acting:
             spans.append((start, end))
     return spans
 
@@ -357,13 +365,13 @@ def _assign_roles(
 
 
 def _lead_words(simple: str, mention: Mention) -> str:
-    """Words before the mention in its sentence, or the line before a caption (主持人：, 演讲嘉宾)."""
+    """Words before the mention in its sentence, or a short heading line before a caption
+    (主持人：, 演讲嘉宾, 🎤 重磅分享)."""
     sentence_start = max(simple.rfind(ch, 0, mention.name_start) for ch in "。；;！？!?\n") + 1
+    if mention.caption:
+        lines = [line.strip() for line in simple[: max(sentence_start - 1, 0)].split("\n") if line.strip()]
+        return lines[-1] if lines and len(lines[-1]) <= HEADING_LENGTH else ""
     words = simple[sentence_start : mention.name_start]
-    if mention.caption and not words.strip(BULLETS):
-        previous_end = simple.rfind("\n", 0, sentence_start - 1) if sentence_start else -1
-        lines = [line for line in simple[: max(sentence_start - 1, 0)].split("\n") if line.strip()]
-        words = lines[-1] if lines and previous_end >= -1 else ""
     clause_start = max(words.rfind(ch) for ch in "，,") + 1
     return words[clause_start:][-40:]
 
