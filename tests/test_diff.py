@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from builder.errors import ReleaseError
-from builder.release import diff, diff_folders
+from builder.release import TABLE_KEYS, diff, diff_folders, fingerprint
 from builder.release.diff import diff_schema, diff_table, required_bump, show_change
-from tests.release_helpers import copy_raw, write_test_build
+from tests.release_helpers import copy_raw, reseal, write_test_build
 
 SEED = "cnis-2024-12-10-seed.md"
 
@@ -176,3 +176,29 @@ def test_show_change_cuts_long_text_around_the_first_difference() -> None:
     assert before.startswith("“…") and before.endswith("…”")
     assert show_change(300, 400) == "300 → 400"
     assert show_change("短", None) == "“短” → None"
+
+
+def test_diff_recognises_unchanged_data_written_by_another_parquet_writer(
+    old_build: Path, tmp_path: Path
+) -> None:
+    """As after a library upgrade: other bytes, same rows, so no change and no bump."""
+    import pyarrow.parquet as pq
+
+    new = Path(shutil.copytree(old_build, tmp_path / "rewritten"))
+    for name in ("articles", "events", "participants", "organizations"):
+        path = new / name / "train-00000-of-00001.parquet"
+        table = pq.read_table(path)
+        pq.write_table(table.take(list(reversed(range(table.num_rows)))), path, compression="snappy")
+    manifest = reseal(new)
+    assert (
+        manifest["files"]["events/train-00000-of-00001.parquet"]["sha256"]
+        != json.loads((old_build / "manifest.json").read_text(encoding="utf-8"))["files"][
+            "events/train-00000-of-00001.parquet"
+        ]["sha256"]
+    )
+    for name, info in manifest["tables"].items():
+        table = pq.read_table(new / info["file"])
+        assert fingerprint(table, TABLE_KEYS[name]) == info["fingerprint"], name
+    report = diff_folders(old_build, new, old_label="old", new_label="rewritten")
+    assert report.bump == "none"
+    assert all(not (table.added or table.removed or table.changed) for table in report.tables.values())

@@ -126,7 +126,7 @@ def fingerprint(table: pa.Table, keys: Sequence[str]) -> str:
     sha256 over the column names and types, then one canonical JSON line per row in key order.
     """
     digest = hashlib.sha256()
-    header = [[field.name, str(field.type)] for field in table.schema]
+    header = [[field.name, type_name(field.type)] for field in table.schema]
     digest.update(json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n")
     for row in canonical_rows(sort_by_key(table, keys)):
         digest.update(json.dumps(row, sort_keys=True, ensure_ascii=False).encode("utf-8") + b"\n")
