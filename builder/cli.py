@@ -387,23 +387,32 @@ def card(
         Path | None,
         typer.Option("--root", help="Also write ROOT/dataset_card.md and ROOT/.huggingface.yaml, e.g. ."),
     ] = None,
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Write nothing; validate croissant.json and datapackage.json instead."),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Re-render the dataset card and metadata files of a build or release folder.
 
     Reads manifest.json and the Parquet tables; writes README.md, croissant.json and
-    datapackage.json into FOLDER (and the root card with --root).
+    datapackage.json into FOLDER (and the root card with --root). With --check it writes
+    nothing, validates both metadata files with mlcroissant and frictionless, and exits 1 on
+    any problem.
 
     Example: builder card build --gold data/gold
     """
     from builder.card import card_folder
+    from builder.card.checks import check_metadata
 
     try:
-        result = card_folder(folder, gold_dir=gold, root=root)
+        result = check_metadata(folder) if check else card_folder(folder, gold_dir=gold, root=root)
     except BuilderError as error:
         _fail(error)
     if as_json:
         _print_json(result.to_dict())
-        return
-    for line in result.summary_lines():
-        typer.echo(line)
+    else:
+        for line in result.summary_lines():
+            typer.echo(line)
+    if check and not result.ok:
+        raise typer.Exit(1)

@@ -73,3 +73,37 @@ def test_card_with_a_missing_table_fails_with_one_line(card_build: Path, tmp_pat
         f"Error: {folder / 'events' / 'train-00000-of-00001.parquet'}: missing table file. "
         "Run `builder build` to write a complete build folder.\n"
     )
+
+
+def test_card_check_validates_both_metadata_files(card_build: Path) -> None:
+    result = runner.invoke(app, ["card", str(card_build), "--check"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[-1] == "OK"
+    counts = "articles 26, events 11, participants 37, organizations 15, documents 26"
+    assert f"croissant.json: mlcroissant read {counts} records" in lines
+
+
+def test_card_check_exits_1_naming_the_broken_file(card_build: Path, tmp_path: Path) -> None:
+    folder = copy_build(card_build, tmp_path)
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"][0]["hash"] = "sha256:" + "0" * 64
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    result = runner.invoke(app, ["card", str(folder), "--check"])
+    assert result.exit_code == 1
+    assert (
+        f"problem: {folder / 'datapackage.json'}: articles: hash or bytes differ from "
+        "articles/train-00000-of-00001.parquet"
+    ) in result.output.splitlines()
+    assert result.output.splitlines()[-1] == "FAILED (1 problems)"
+
+
+def test_card_check_without_metadata_fails_with_one_line(card_build: Path, tmp_path: Path) -> None:
+    folder = copy_build(card_build, tmp_path)
+    (folder / "croissant.json").unlink()
+    result = runner.invoke(app, ["card", str(folder), "--check"])
+    assert result.exit_code == 1
+    assert (
+        result.stderr
+        == f"Error: {folder}: no croissant.json. Run `builder card` on the folder to write it.\n"
+    )

@@ -23,7 +23,8 @@ def _cell(text: str) -> str:
 def type_name(arrow_type: pa.DataType) -> str:
     """A short type name for the data dictionary: Arrow's own, or ``list<struct>`` for nested records."""
     if pa.types.is_list(arrow_type):
-        return "list<struct>" if pa.types.is_struct(arrow_type.value_type) else f"list<{arrow_type.value_type}>"
+        item = arrow_type.value_type
+        return "list<struct>" if pa.types.is_struct(item) else f"list<{item}>"
     return str(arrow_type)
 
 
