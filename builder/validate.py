@@ -34,6 +34,8 @@ from schema.relations import (
 QUARANTINE_COLUMNS = ("rule", "table", "key", "column", "value", "source_file")
 QUARANTINE_SCHEMA = pa.schema([pa.field(name, pa.string()) for name in QUARANTINE_COLUMNS])
 
+_DUPLICATE = "duplicate key (only the first valid row with it is published)"
+
 #: pandera check name → (rule id, what is wrong); ``{}`` takes the check's statistic
 _PANDERA_RULES: dict[str, tuple[str, str]] = {
     "not_nullable": ("not_null", "is null"),
@@ -42,8 +44,8 @@ _PANDERA_RULES: dict[str, tuple[str, str]] = {
     "greater_than_or_equal_to": ("min_value", "less than {}"),
     "not_blank": ("not_blank", "empty or only white space"),
     "no_blank_items": ("not_blank", "has an empty or white-space-only item"),
-    "field_uniqueness": ("unique_key", "duplicate key (the first row with it is kept)"),
-    "multiple_fields_uniqueness": ("unique_key", "duplicate key (the first row with it is kept)"),
+    "field_uniqueness": ("unique_key", _DUPLICATE),
+    "multiple_fields_uniqueness": ("unique_key", _DUPLICATE),
 }
 
 
