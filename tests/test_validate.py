@@ -305,3 +305,37 @@ def test_validate_tables_children_of_a_second_report_follow_their_own_copy(artic
     assert result.published["participants"].column("name").to_pylist() == ["吴昀国", "吴世忠"]
     assert n_events_of(result, seed.article_id) == 1
     assert n_events_of(result, other.article_id) == 0
+
+
+def test_validate_tables_accepts_an_empty_build():
+    result = validate_tables(build_tables([], []))
+
+    assert result.quarantine.num_rows == 0
+    assert all(
+        counts == {"extracted": 0, "published": 0, "quarantined": 0} for counts in result.counts().values()
+    )
+    assert all(result.published[table].schema == schema.arrow_schema(table) for table in schema.TABLES)
+
+
+def test_validate_tables_an_article_that_breaks_a_rule_takes_its_events_along(articles, seed):
+    tables = build_tables(articles, [Extraction(seed.article_id, "test", "1", (forum(seed),))])
+    data = tables.tables["articles"]
+    language = pc.if_else(pc.equal(data["article_id"], seed.article_id), "Chinese", data["language"])
+    position = data.schema.get_field_index("language")
+    bad_language = data.set_column(position, data.schema.field(position), language)
+    result = validate_tables(Tables({**tables.tables, "articles": bad_language}, tables.source_files))
+
+    event_id = event_id_for(FORUM, dt.date(2024, 12, 7))
+    assert quarantined(result) == [
+        ("pattern", "articles", seed.article_id, "language"),
+        ("parent_quarantined", "events", event_id, "article_id"),
+        ("parent_quarantined", "participants", f"{event_id}#1", "event_id"),
+        ("parent_quarantined", "participants", f"{event_id}#2", "event_id"),
+        ("parent_quarantined", "organizations", f"{event_id}#1", "event_id"),
+        ("parent_quarantined", "organizations", f"{event_id}#2", "event_id"),
+    ]
+    assert result.counts()["articles"] == {
+        "extracted": len(articles),
+        "published": len(articles) - 1,
+        "quarantined": 1,
+    }
