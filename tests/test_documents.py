@@ -83,19 +83,18 @@ def test_check_documents_names_a_table_that_does_not_round_trip(published: dict[
     )
 
 
-def test_check_documents_runs_the_article_checks_of_the_schema(published: dict[str, pa.Table]) -> None:
+def test_check_documents_names_an_article_column_that_differs(published: dict[str, pa.Table]) -> None:
     documents = build_documents(published)
     titles = documents.column("title").to_pylist()
-    blank = documents.set_column(
+    changed = documents.set_column(
         documents.schema.get_field_index("title"),
         documents.schema.field("title"),
         pa.array(["   "] + titles[1:], pa.string()),
     )
     with pytest.raises(ValidationFailed) as error:
-        check_documents(blank, published)
-    first_id = documents.column("article_id")[0].as_py()
+        check_documents(changed, published)
     assert error.value.line() == (
-        f"documents {first_id}: title: breaks not_blank (got '   '). "
+        "documents: title: differs from the articles table. "
         "The documents config is derived from validated tables, so this is a builder bug; report it."
     )
 
