@@ -88,6 +88,10 @@ def _symlink_broken(raw_dir: Path, outside: Path, name: str | bytes) -> None:
     (raw_dir / name).symlink_to("does-not-exist.md")
 
 
+def _symlink_loop(raw_dir: Path, outside: Path, name: str | bytes) -> None:
+    (raw_dir / name).symlink_to(name)
+
+
 def _folder(raw_dir: Path, outside: Path, name: str | bytes) -> None:
     folder = raw_dir / name
     folder.mkdir()
@@ -293,6 +297,9 @@ def _cases() -> list[tuple]:
                          "not read (got '"}),
         ("link-broken.md", "symbolic link to nothing", "rejected", _symlink_broken,
          {"line": "link-broken.md: file type: a broken or looping symbolic link. "
+                  "Remove the link or copy the article into the raw folder."}),
+        ("link-loop.md", "symbolic link to itself", "rejected", _symlink_loop,
+         {"line": "link-loop.md: file type: a broken or looping symbolic link. "
                   "Remove the link or copy the article into the raw folder."}),
         ("folder.md", "a folder named x.md (with an article inside)", "rejected", _folder,
          {"line": "folder.md: file type: a folder, not a file. "
