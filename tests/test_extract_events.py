@@ -267,6 +267,11 @@ def test_extract_sub_forums_heading_their_own_sections() -> None:
     )
 
 
+def test_extract_skips_gatherings_outside_the_dataset() -> None:
+    body = "某安全公司公告称，公司将于2024年8月28日在北京召开2024年第一次临时股东大会，审议相关议案。"
+    assert RuleExtractor().extract(_article("某安全公司将召开临时股东大会", body)).events == ()
+
+
 def test_report_cue_tells_reports_from_mentions() -> None:
     assert report_cue("在北京举行", "12月7日，") == "held"
     assert report_cue("圆满落幕", "2024年11月22日，") == "ended"

@@ -147,6 +147,15 @@ def _start_of_name(simple: str, anchor_start: int, floor: int) -> int:
     return start
 
 
+def is_non_event(name: str) -> bool:
+    """Whether a name is a gathering outside the dataset (``lexicons/non_events.txt``).
+
+    Example: ``"2024年第一次临时股东大会"`` → True; ``"2024网络安全大会"`` → False
+    """
+    simple = simplified(name).rstrip('”」』’"）) ')
+    return simple.endswith(tuple(load_lines("non_events.txt")))
+
+
 def name_spans(simple: str, lo: int, hi: int) -> list[tuple[int, int]]:
     """Spans of event names inside ``simple[lo:hi]``; a name that ends inside a longer one is dropped.
 
@@ -161,7 +170,7 @@ def name_spans(simple: str, lo: int, hi: int) -> list[tuple[int, int]]:
         start = _start_of_name(simple, match.start(), lo)
         if _balance(simple[start:end]) > 0 and end < hi and simple[end] in "”」』’)）":
             end += 1
-        if end - start < 2:
+        if end - start < 2 or is_non_event(simple[start:end]):
             continue
         spans.append((start, end))
     kept = []
