@@ -133,7 +133,7 @@ def test_card_counts_come_from_the_manifest(card_build: Path) -> None:
     assert f"This version holds {rows['events']} events reported in {rows['articles']} articles" in text
     assert f"| `participants` | {rows['participants']} |" in text
     assert "| Doonsec's feed |" in text
-    assert "extracted by the `gold-replay` extractor, version test," in text
+    assert "extracted by the `gold-replay` extractor, version test, of `builder` 0.1.0, which reads" in text
 
 
 def test_render_card_is_deterministic(card_build: Path) -> None:
@@ -258,6 +258,7 @@ def test_build_with_gold_keeps_the_quality_in_the_manifest_and_card(tmp_path: Pa
     text = readmes[0].decode("utf-8")
     assert "Measured with `builder evaluate` against 2 hand-annotated gold articles" in text
     assert "Events extracted from the articles that report none: 0." in text
+    assert "extracted by the `rules` extractor, version " in text and "deterministic rules that read" in text
     # a re-render without --gold keeps the figures: they come from the manifest
     card.card_folder(folder)
     assert (folder / "README.md").read_bytes() == readmes[0]

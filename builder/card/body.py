@@ -11,6 +11,7 @@ import pyarrow as pa
 from builder.card.facts import SHARD_NAME, BuildFacts
 from builder.card.header import LICENSE_URL, PRETTY_NAME
 from builder.card.quality import render_quality
+from builder.extract import DEFAULT_EXTRACTOR
 from schema.catalog import ColumnSpec
 from schema.documents import DOCUMENTS
 
@@ -187,15 +188,27 @@ def accounting(facts: BuildFacts) -> str:
 
 
 def extraction(facts: BuildFacts) -> str:
-    return (
+    intro = (
         f"Records were extracted by the `{facts.extractor_name}` extractor, version "
-        f"{facts.extractor_version}, of `builder` {facts.builder_version}: deterministic rules that read "
-        "the cleaned article text (no network, no model), each rule a small named function with "
-        "word lists (titles, roles, city aliases, event words) kept as data files. The extractor finds "
-        "the sentences that name an event, resolves dates against the article's publication date "
-        "(a month-day without a year takes the article's year), normalizes cities (在京 → 北京) and "
-        "attendance phrases (三百多人 → 300), and lists people and organizations with their roles. "
-        "Every row keeps its evidence sentence and offsets.\n\n"
+        f"{facts.extractor_version}, of `builder` {facts.builder_version}"
+    )
+    # the card describes the method of the default, rule-based extractor only
+    if facts.extractor_name != DEFAULT_EXTRACTOR:
+        method = (
+            f"{intro}, which reads the cleaned article text and returns events, people and organizations, "
+            "each with its evidence sentence and offsets.\n\n"
+        )
+    else:
+        method = (
+            f"{intro}: deterministic rules that read "
+            "the cleaned article text (no network, no model), each rule a small named function with "
+            "word lists (titles, roles, city aliases, event words) kept as data files. The extractor finds "
+            "the sentences that name an event, resolves dates against the article's publication date "
+            "(a month-day without a year takes the article's year), normalizes cities (在京 → 北京) and "
+            "attendance phrases (三百多人 → 300), and lists people and organizations with their roles. "
+            "Every row keeps its evidence sentence and offsets.\n\n"
+        )
+    return method + (
         "Each table is then validated against the pandera models of the schema (types, allowed "
         "values, patterns) and cross-table rules: unique keys, foreign keys, `n_events`, evidence "
         "spans that reproduce their sentence exactly, `end_date >= start_date`, and event dates "
@@ -231,7 +244,8 @@ def limitations(facts: BuildFacts) -> str:
 
 def bibtex(facts: BuildFacts) -> str:
     version = facts.dataset_version
-    year = facts.published_range[1][:4] if facts.published_range else "0000"
+    # the release year; a build that was not released takes its newest article's year
+    year = (facts.created_at or (facts.published_range[1] if facts.published_range else "0000"))[:4]
     key = "chinese_cybersecurity_events_" + version.replace(".", "_").replace("+", "_")
     return (
         f"@misc{{{key},\n"
