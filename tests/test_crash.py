@@ -173,6 +173,10 @@ def test_release_sigkill_keeps_earlier_releases_and_next_run_cleans(workspace: P
         assert hidden_leftovers(releases) == []
     # on-disk triggers can miss a short window on a loaded machine; the sweep's timed points cannot
     assert sum(killed) >= points // 2, killed
+    verify = _builder("verify", "--all", "--releases", "releases", cwd=workspace)
+    out, err = verify.communicate()
+    assert verify.returncode == 0, out + err
+    assert out.splitlines()[-1].endswith("OK") and f"in {len(_versions(releases))} folders" in out
 
 
 def test_release_two_at_once_one_waits_or_fails_clearly(workspace: Path) -> None:
