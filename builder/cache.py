@@ -18,6 +18,7 @@ import os
 import tempfile
 import types
 import typing
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -136,30 +137,51 @@ def _encode(value: object) -> object:
 
 def _decode(kind: object, value: object) -> object:
     """Rebuild a value of type ``kind`` from its ``_encode`` form (the inverse of ``_encode``)."""
-    origin = typing.get_origin(kind)
-    if origin in (typing.Union, types.UnionType):
-        options = [option for option in typing.get_args(kind) if option is not type(None)]
-        return None if value is None else _decode(options[0], value)
-    if origin is tuple:
-        arguments = typing.get_args(kind)
-        if len(arguments) == 2 and arguments[1] is Ellipsis:
-            return tuple(_decode(arguments[0], item) for item in value)
-        if len(arguments) != len(value):
-            raise ValueError(f"expected {len(arguments)} items, got {len(value)}")
-        return tuple(_decode(item_kind, item) for item_kind, item in zip(arguments, value, strict=True))
-    if dataclasses.is_dataclass(kind):
-        hints = _hints(kind)
-        fields = dataclasses.fields(kind)
-        return kind(**{item.name: _decode(hints[item.name], value[item.name]) for item in fields})
-    if kind is datetime:
-        return datetime.fromisoformat(value)
-    if kind is date:
-        return date.fromisoformat(value)
-    if kind in (str, int, float, bool) and not isinstance(value, kind):
-        raise TypeError(f"expected {kind.__name__}, got {type(value).__name__}")
-    return value
+    return _decoder(kind)(value)
 
 
 @cache
-def _hints(kind: type) -> dict[str, object]:
-    return typing.get_type_hints(kind)
+def _decoder(kind: object) -> Callable[[object], object]:
+    """A function that rebuilds values of type ``kind``, worked out once per type (cache hits are hot)."""
+    origin = typing.get_origin(kind)
+    if origin in (typing.Union, types.UnionType):
+        options = [option for option in typing.get_args(kind) if option is not type(None)]
+        inner = _decoder(options[0])
+        return lambda value: None if value is None else inner(value)
+    if origin is tuple:
+        arguments = typing.get_args(kind)
+        if len(arguments) == 2 and arguments[1] is Ellipsis:
+            item = _decoder(arguments[0])
+            return lambda value: tuple(item(element) for element in _list(value))
+        items = [_decoder(argument) for argument in arguments]
+
+        def fixed(value: object) -> tuple:
+            elements = _list(value)
+            if len(elements) != len(items):
+                raise ValueError(f"expected {len(items)} items, got {len(elements)}")
+            return tuple(decode(element) for decode, element in zip(items, elements, strict=True))
+
+        return fixed
+    if dataclasses.is_dataclass(kind):
+        hints = typing.get_type_hints(kind)
+        fields = [(field.name, _decoder(hints[field.name])) for field in dataclasses.fields(kind)]
+        return lambda value: kind(**{name: decode(value[name]) for name, decode in fields})
+    if kind is datetime:
+        return lambda value: datetime.fromisoformat(_checked(str, value))
+    if kind is date:
+        return lambda value: date.fromisoformat(_checked(str, value))
+    if kind in (str, int, float, bool):
+        return lambda value: _checked(kind, value)
+    raise TypeError(f"no decoder for {kind!r}")
+
+
+def _list(value: object) -> list:
+    if not isinstance(value, list):
+        raise TypeError(f"expected a list, got {type(value).__name__}")
+    return value
+
+
+def _checked(kind: type, value: object) -> object:
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise TypeError(f"expected {kind.__name__}, got {type(value).__name__}")
+    return value

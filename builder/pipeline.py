@@ -51,7 +51,8 @@ class BuildReport:
     #: table → {"extracted": n, "published": n, "quarantined": n}
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     manifest: dict = field(default_factory=dict)
-    #: stage → seconds (per-article stages: CPU seconds summed over workers)
+    #: stage → seconds: CPU seconds summed over the workers for the per-article stages (so they do
+    #: not depend on --jobs or on other load), wall seconds in this process for the others
     timings: dict[str, float] = field(default_factory=dict)
     #: articles found in the "cache", flagged ("detected") by the cheap detector, "extracted" in full
     work: dict[str, int] = field(default_factory=dict)
@@ -143,16 +144,16 @@ class ArticleWorker:
         work = dict.fromkeys(("cached", "detected", "extracted"), 0)
         files = []
         for index, path in chunk:
-            started = time.perf_counter()
+            started = time.process_time()
             raw = read_input(path, self.work.raw_dir, self.work.max_bytes)
             if isinstance(raw, RejectedFile):
-                seconds["parse+clean"] += time.perf_counter() - started
+                seconds["parse+clean"] += time.process_time() - started
                 files.append(FileResult(index, raw))
                 continue
             source_file, content = raw
             if self.cache is not None:
                 hit = self.cache.get(source_file, content)
-                seconds["cache"] += time.perf_counter() - started
+                seconds["cache"] += time.process_time() - started
                 if hit is not None:
                     work["cached"] += 1
                     files.append(FileResult(index, *hit))
@@ -163,14 +164,14 @@ class ArticleWorker:
     def _parse_and_extract(
         self, index: int, source_file: str, content: bytes, seconds: dict[str, float], work: dict[str, int]
     ) -> FileResult:
-        started = time.perf_counter()
+        started = time.process_time()
         item = parse_input(source_file, content)
-        parsed = time.perf_counter()
+        parsed = time.process_time()
         seconds["parse+clean"] += parsed - started
         if isinstance(item, RejectedFile):
             return FileResult(index, item)
         detected = self.might_report_event(item)
-        checked = time.perf_counter()
+        checked = time.process_time()
         seconds["detect"] += checked - parsed
         if detected:
             work["detected"] += 1
@@ -179,11 +180,11 @@ class ArticleWorker:
         else:
             # what the extractor reports for an article without events, without running it
             extraction = Extraction(item.article_id, self.extractor.name, self.extractor.version)
-        extracted = time.perf_counter()
+        extracted = time.process_time()
         seconds["extract"] += extracted - checked
         if self.cache is not None:
             self.cache.put(content, item, extraction)
-            seconds["cache"] += time.perf_counter() - extracted
+            seconds["cache"] += time.process_time() - extracted
         return FileResult(index, item, extraction)
 
 
