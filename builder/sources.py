@@ -38,10 +38,16 @@ def discover(raw_dir: Path) -> list[Path]:
             hint="Fix its permissions or move it out of the raw folder",
         )
 
-    found: list[Path] = []
+    found: list[tuple[str, Path]] = []
     for folder, folders, files in os.walk(raw_dir, onerror=unreadable, followlinks=False):
-        found.extend(Path(folder, name) for name in (*folders, *files) if name.endswith(".md"))
-    return sorted(found, key=lambda path: path.relative_to(raw_dir).as_posix())
+        # the relative POSIX path is built as a string once per folder: pathlib per file costs
+        # ~0.1 ms, which at 100,000 files is seconds spent before any work starts
+        below = Path(folder).relative_to(raw_dir).as_posix()
+        prefix = "" if below == "." else below + "/"
+        names = (name for name in (*folders, *files) if name.endswith(".md"))
+        found.extend((prefix + name, Path(folder, name)) for name in names)
+    found.sort(key=lambda item: item[0])
+    return [path for _, path in found]
 
 
 def display_name(name: str) -> str:
