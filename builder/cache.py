@@ -15,7 +15,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import tempfile
 import types
 import typing
 from collections.abc import Callable
@@ -79,6 +78,8 @@ class ArticleCache:
         self.folder = folder
         identity = "\0".join((CACHE_FORMAT, extractor_name, extractor_version, code_fingerprint()))
         self._identity = hashlib.sha256(identity.encode("utf-8")).hexdigest()
+        #: entry folders known to exist (each is created once per process)
+        self._folders: set[Path] = set()
 
     def path_for(self, source_file: str, raw: bytes) -> Path:
         """The entry file of the raw file ``source_file`` with content ``raw`` (it may not exist)."""
@@ -104,16 +105,26 @@ class ArticleCache:
         """Store the article and extraction of a raw file (atomically; failing to write is no error)."""
         path = self.path_for(article.source_file, raw)
         entry = {"article": _encode(article), "extraction": _encode(extraction)}
+        data = json.dumps(entry, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        # unique among live processes; a leftover of a killed one is overwritten, never read
+        temporary = path.with_name(f".tmp-{os.getpid()}-{path.name}")
         try:
-            self._ensure_tag()
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(entry, stream, ensure_ascii=False, sort_keys=True)
+            if path.parent not in self._folders:
+                self._make_folder(path.parent)
+            try:
+                temporary.write_bytes(data)
+            except FileNotFoundError:  # the folder was deleted while we ran
+                self._make_folder(path.parent)
+                temporary.write_bytes(data)
             os.replace(temporary, path)
         except OSError:
             # a read-only or full disk only costs the next build some time
             return
+
+    def _make_folder(self, folder: Path) -> None:
+        self._ensure_tag()
+        folder.mkdir(parents=True, exist_ok=True)
+        self._folders.add(folder)
 
     def _ensure_tag(self) -> None:
         tag = self.folder / "CACHEDIR.TAG"
