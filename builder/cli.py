@@ -396,9 +396,9 @@ def card(
     """Re-render the dataset card and metadata files of a build or release folder.
 
     Reads manifest.json and the Parquet tables; writes README.md, croissant.json and
-    datapackage.json into FOLDER (and the root card with --root). With --check it writes
-    nothing, validates both metadata files with mlcroissant and frictionless, and exits 1 on
-    any problem.
+    datapackage.json into a build FOLDER, and ROOT/dataset_card.md with --root. A release is
+    immutable: for it only the root card is written. With --check it writes nothing, validates
+    both metadata files with mlcroissant and frictionless, and exits 1 on any problem.
 
     Example: builder card build --gold data/gold
     """

@@ -107,3 +107,35 @@ def test_card_check_without_metadata_fails_with_one_line(card_build: Path, tmp_p
         result.stderr
         == f"Error: {folder}: no croissant.json. Run `builder card` on the folder to write it.\n"
     )
+
+
+def release_copy(card_build: Path, tmp_path: Path) -> Path:
+    """A copy of the build posing as release 1.0.0 of a repository at ``tmp_path``."""
+    release = tmp_path / "data" / "releases" / "1.0.0"
+    shutil.copytree(card_build, release)
+    manifest = {**json.loads((release / "manifest.json").read_text(encoding="utf-8")), "version": "1.0.0"}
+    (release / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return release
+
+
+def test_card_on_a_release_refreshes_only_the_root_card(card_build: Path, tmp_path: Path) -> None:
+    release = release_copy(card_build, tmp_path)
+    before = {path: path.read_bytes() for path in release.rglob("*") if path.is_file()}
+    result = runner.invoke(app, ["card", str(release), "--root", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        f"wrote {tmp_path / 'dataset_card.md'}",
+        f"wrote {tmp_path / '.huggingface.yaml'}",
+    ]
+    assert {path: path.read_bytes() for path in release.rglob("*") if path.is_file()} == before
+    assert "Version **1.0.0**" in (tmp_path / "dataset_card.md").read_text(encoding="utf-8")
+
+
+def test_card_on_a_release_without_root_fails_with_one_line(card_build: Path, tmp_path: Path) -> None:
+    release = release_copy(card_build, tmp_path)
+    result = runner.invoke(app, ["card", str(release)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {release}: holds release 1.0.0, which is immutable; its card is not re-rendered. "
+        "Pass --root to refresh the repository's root card for it.\n"
+    )

@@ -178,15 +178,29 @@ def build_quality(folder: Path, gold_dir: Path) -> dict:
 def card_folder(
     folder: Path, *, gold_dir: Path | None = None, root: Path | None = None, changes: str | None = None
 ) -> CardResult:
-    """Re-render the card and metadata of ``folder`` (``builder card``); with ``root``, the root card too.
+    """Re-render the card and metadata of a build (``builder card``); with ``root``, the root card too.
 
-    With ``gold_dir`` the Quality section is filled by evaluating the folder against it.
+    A release folder is immutable (``builder verify`` checks its card's bytes), so for a release
+    only the root card is written, and ``root`` is required. With ``gold_dir`` the Quality
+    section is filled by evaluating the folder against it.
+
+    Raises:
+        BuildFolderError: for a folder without a manifest, or a release without ``root``.
     """
     folder = Path(folder)
     manifest = read_manifest(folder)
+    version = manifest.get("version")
+    if version and root is None:
+        raise BuildFolderError(
+            f"holds release {version}, which is immutable; its card is not re-rendered",
+            path=str(folder),
+            hint="Pass --root to refresh the repository's root card for it",
+        )
     quality = build_quality(folder, gold_dir) if gold_dir is not None else None
-    written = [write_card(folder, manifest, quality=quality, changes=changes)]
-    written += [folder / CROISSANT_NAME, folder / DATAPACKAGE_NAME]
+    written: list[Path] = []
+    if not version:
+        written.append(write_card(folder, manifest, quality=quality, changes=changes))
+        written += [folder / CROISSANT_NAME, folder / DATAPACKAGE_NAME]
     if root is not None:
         written.append(write_root_card(folder, manifest, root, quality=quality))
         written.append(Path(root) / HF_YAML_NAME)

@@ -16,8 +16,8 @@ MATCH_ROWS = (
 NO_REPORT = (
     "No evaluation report was supplied when this card was rendered, so no quality figures are "
     "stated here. `builder evaluate --build <folder> --gold data/gold` measures this build against "
-    "the project's hand-annotated gold articles; `builder card <folder> --gold data/gold` renders "
-    "the figures into this section."
+    "the project's hand-annotated gold articles; `builder build --gold data/gold` keeps the figures "
+    "in the build's manifest, and so in this section of the build's card and of its releases."
 )
 
 
