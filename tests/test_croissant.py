@@ -79,6 +79,7 @@ def test_responsible_ai_fields_are_filled(metadata: dict) -> None:
         "rai:dataUseCases",
     ):
         assert metadata[key] == RAI[key] and metadata[key]
+    assert metadata["rai:machineAnnotationTools"] == ["builder 0.1.0, extractor gold-replay test"]
     assert metadata["citeAs"].startswith("@misc{")
     assert metadata["conformsTo"] == "http://mlcommons.org/croissant/1.0"
 

@@ -82,7 +82,6 @@ RAI = {
         "field from the cleaned text and keeps the evidence sentence with exact offsets. A separate set "
         "of hand-annotated gold articles is used only to measure the extractor."
     ),
-    "rai:machineAnnotationTools": ["builder rule-based extractor (see the version in the dataset card)"],
     "rai:dataUseCases": [
         "Training and evaluating document-level event extraction in Chinese (the documents record set).",
         "Analysis of cybersecurity events, their organizers and speakers (the flat tables and their joins).",
@@ -233,6 +232,9 @@ def croissant(facts: BuildFacts, *, citation: str, url: str = "", published: str
         "distribution": distribution,
         "recordSet": record_sets,
         **RAI,
+        "rai:machineAnnotationTools": [
+            f"builder {facts.builder_version}, extractor {facts.extractor_name} {facts.extractor_version}"
+        ],
     }
     if published:
         metadata["datePublished"] = published
