@@ -28,6 +28,7 @@ from builder.extract import DEFAULT_EXTRACTOR, Extractor, get_extractor
 from builder.extract.detect import detector_for
 from builder.models import Article, DuplicateFile, Extraction, RejectedFile
 from builder.progress import track
+from builder.release.manifest import input_hashes
 from builder.tables import TableRows, Tables
 from builder.validate import validate_tables
 
@@ -298,6 +299,16 @@ class TableCollector:
         return Tables(tables=tables, source_files=source_files)
 
 
+def _input_sha256(
+    raw_dir: Path, articles: Sequence[Article], rejected: Sequence[RejectedFile], unread: Sequence[Path]
+) -> dict[str, str | None]:
+    """The manifest's input hashes from what the workers already hashed; only unread files are looked at."""
+    hashes: dict[str, str | None] = {article.source_file: article.raw_sha256 for article in articles}
+    hashes.update({item.source_file: item.raw_sha256 for item in rejected if item.raw_sha256 is not None})
+    hashes.update(input_hashes(raw_dir, unread))
+    return hashes
+
+
 def build(
     raw_dir: Path,
     out_dir: Path,
@@ -323,6 +334,8 @@ def build(
     timings = dict.fromkeys(STAGES, 0.0)
     counts = dict.fromkeys(("cached", "detected", "extracted"), 0)
     rejected: list[RejectedFile] = []
+    #: input files that could not be read (hashed at the end the way the manifest hashes inputs)
+    unread: list[Path] = []
     collector = TableCollector()
     chunks = process_files(input_files, work, jobs or default_jobs())
     total_chunks = -(-len(input_files) // CHUNK_SIZE)
@@ -335,6 +348,8 @@ def build(
         for result in chunk.files:
             if isinstance(result.item, RejectedFile):
                 rejected.append(result.item)
+                if result.item.raw_sha256 is None:
+                    unread.append(input_files[result.index])
             else:
                 collector.add(result.index, result.item, result.extraction)
         timings["tables"] += time.perf_counter() - started
@@ -359,6 +374,7 @@ def build(
             rejected=rejected,
             duplicates=duplicates,
             extractor=(extractor.name, extractor.version),
+            input_sha256=_input_sha256(raw_dir, collector.articles(), rejected, unread),
         )
         timings["write"] = time.perf_counter() - started
         started = time.perf_counter()

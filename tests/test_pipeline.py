@@ -23,6 +23,7 @@ from builder.extract.detect import (
 )
 from builder.models import Article, DuplicateFile
 from builder.pipeline import STAGES, ArticleWork, TableCollector, build, process_files
+from builder.release.manifest import input_hashes
 from builder.tables import build_tables
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -223,3 +224,18 @@ def test_builds_are_byte_identical_whatever_jobs_and_cache(tmp_path):
     assert plain.work["cached"] == 0 and cold.work["cached"] == 0
     assert warm.work == {"cached": len(discover(raw)), "detected": 0, "extracted": 0}
     assert set(plain.timings) == set(STAGES)
+
+
+def test_the_manifest_hashes_inputs_as_a_fresh_read_would_even_on_hostile_inputs(tmp_path):
+    """The build hands the hashes its workers computed to the manifest instead of reading every file again."""
+    from tests.hostile_corpus import write_hostile_corpus
+
+    raw, outside = tmp_path / "raw", tmp_path / "outside"
+    raw.mkdir()
+    outside.mkdir()
+    write_hostile_corpus(raw, outside)
+    for path in list(RAW.glob("*.md"))[:3]:
+        shutil.copy(path, raw / path.name)
+    report = build(raw, tmp_path / "out" / "build", jobs=2, cache_dir=tmp_path / "cache")
+    assert report.manifest["inputs"] == input_hashes(raw, discover(raw))
+    assert any(value is None for value in report.manifest["inputs"].values())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from importlib import metadata
 from pathlib import Path
@@ -248,8 +248,12 @@ def write_build(
     rejected: Sequence[RejectedFile],
     duplicates: Sequence[DuplicateFile],
     extractor: tuple[str, str],
+    input_sha256: Mapping[str, str | None] | None = None,
 ) -> dict:
     """Write the tables, quarantine and ``manifest.json`` of one build into ``folder``; return the manifest.
+
+    ``input_sha256`` is ``input_hashes(raw_dir, input_files)`` when the caller already knows it
+    (the build pipeline hashed every file it read); otherwise every input is read again.
 
     Raises:
         BuildFolderError: when the accounting of input files does not add up.
@@ -287,7 +291,11 @@ def write_build(
         "extractor": {"name": extractor[0], "version": extractor[1]},
         "libraries": library_versions(),
         "created_at": source_date(),
-        "inputs": input_hashes(Path(raw_dir), input_files),
+        "inputs": (
+            dict(sorted(input_sha256.items()))
+            if input_sha256 is not None
+            else input_hashes(Path(raw_dir), input_files)
+        ),
         "accounting": _accounting(
             input_files, result.extracted_counts.get("articles", 0), rejected, duplicates
         ),
