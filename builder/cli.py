@@ -191,11 +191,10 @@ def evaluate(
 
     Example: builder evaluate --build build --gold data/gold --verbose
     """
-    from builder.evaluate import evaluate as run_evaluate
-    from builder.evaluate import evaluate_raw
+    from builder.pipeline import score_against_gold
 
     try:
-        report = evaluate_raw(raw, gold) if raw is not None else run_evaluate(build, gold)
+        report = score_against_gold(gold, build_dir=build, raw_dir=raw)
     except BuilderError as error:
         _fail(error)
     if as_json:

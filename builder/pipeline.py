@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import tempfile
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -24,6 +25,7 @@ import pyarrow.compute as pc
 from builder import accounting, card, release
 from builder.articles import DEFAULT_MAX_BYTES, discover, find_duplicates, parse_input, read_input
 from builder.cache import ArticleCache
+from builder.evaluate import EvaluationReport, evaluate, read_gold, read_prediction, score_prediction
 from builder.extract import DEFAULT_EXTRACTOR, Extractor, get_extractor
 from builder.extract.detect import detector_for
 from builder.models import Article, DuplicateFile, Extraction, RejectedFile
@@ -427,3 +429,21 @@ def release_build(
         version=version,
         notes=notes,
     )
+
+
+def score_against_gold(
+    gold_dir: Path, *, build_dir: Path | None = None, raw_dir: Path | None = None
+) -> EvaluationReport:
+    """Score a build folder, or the articles of ``raw_dir`` built into a temporary folder, against gold.
+
+    ``raw_dir`` is for evaluation-only sets (``shared/corpus/dev-web``) that must never enter
+    ``data/`` or a release: their build is deleted once scored.
+    """
+    if raw_dir is None:
+        return evaluate(build_dir if build_dir is not None else Path("build"), gold_dir)
+    gold = read_gold(gold_dir)
+    with tempfile.TemporaryDirectory(prefix="builder-evaluate-") as folder:
+        scratch_build = Path(folder) / "build"
+        build(raw_dir, scratch_build)
+        prediction = read_prediction(scratch_build)
+    return score_prediction(prediction, gold, EvaluationReport(gold_dir, raw_dir=raw_dir))

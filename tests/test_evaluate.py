@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from builder.errors import BuildFolderError, EvaluationError
-from builder.evaluate import ACCURACY_FIELDS, MATCH_FIGURES, evaluate, evaluate_raw
+from builder.evaluate import ACCURACY_FIELDS, MATCH_FIGURES, evaluate
 from builder.evaluate.matching import (
     city_key,
     comparable,
@@ -26,7 +26,7 @@ from builder.evaluate.matching import (
     pair_people,
     similarity,
 )
-from builder.pipeline import build
+from builder.pipeline import build, score_against_gold
 from tests.evaluate_builds import (
     NEGATIVE_TEXT,
     event_row,
@@ -531,7 +531,7 @@ def test_evaluate_agrees_with_yardstick_on_the_build_of_data_raw(tmp_path: Path)
 )
 def test_evaluate_raw_scores_dev_web_as_the_yardstick_does(tmp_path: Path) -> None:
     articles, gold_dir, build_dir = DEV_WEB / "articles", DEV_WEB / "gold", tmp_path / "build"
-    from_raw = evaluate_raw(articles, gold_dir).to_dict()
+    from_raw = score_against_gold(gold_dir, raw_dir=articles).to_dict()
     build(articles, build_dir)
     ours = figures(evaluate(build_dir, gold_dir).to_dict())
     assert figures(from_raw) == ours

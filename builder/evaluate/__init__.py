@@ -11,7 +11,6 @@ yardstick, ``shared/tools/score_extraction.py``, and a test checks that both agr
 from __future__ import annotations
 
 import json
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -231,23 +230,6 @@ def evaluate(build_dir: Path, gold_dir: Path) -> EvaluationReport:
     return score_prediction(read_prediction(build_dir), gold, EvaluationReport(gold_dir, build_dir=build_dir))
 
 
-def evaluate_raw(raw_dir: Path, gold_dir: Path) -> EvaluationReport:
-    """Build the articles of ``raw_dir`` into a temporary folder, score that build, then delete it.
-
-    For evaluation-only sets (``shared/corpus/dev-web``) that must never enter ``data/`` or a release.
-    """
-    # deferred import: the pipeline may put these figures into the card, so a module-level
-    # import of it here would make an import cycle
-    from builder.pipeline import build
-
-    gold = read_gold(gold_dir)
-    with tempfile.TemporaryDirectory(prefix="builder-evaluate-") as folder:
-        build_dir = Path(folder) / "build"
-        build(raw_dir, build_dir)
-        prediction = read_prediction(build_dir)
-    return score_prediction(prediction, gold, EvaluationReport(gold_dir, raw_dir=raw_dir))
-
-
 __all__ = [
     "ACCURACY_FIELDS",
     "HEADLINE_PARTS",
@@ -255,7 +237,6 @@ __all__ = [
     "REPORT_VERSION",
     "EvaluationReport",
     "evaluate",
-    "evaluate_raw",
     "read_gold",
     "read_prediction",
 ]

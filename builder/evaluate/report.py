@@ -164,7 +164,7 @@ class EvaluationReport:
 
         - ``report_version``: 1.
         - ``build``, ``raw``, ``gold``: the folders read (``raw`` is set, and ``build`` is null, when
-          the articles were built into a temporary folder by ``evaluate_raw``).
+          the articles were built into a temporary folder by ``builder.pipeline.score``).
         - ``gold_articles``, ``negative_articles`` (gold files without events), ``gold_events``,
           ``predicted_events`` (on gold articles only), ``events_on_negative_articles``.
         - ``headline``: mean of ``HEADLINE_PARTS``.
