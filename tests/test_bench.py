@@ -49,3 +49,23 @@ def test_non_event_articles_recombine_paragraphs_of_real_non_event_articles(tmp_
         body = path.read_text(encoding="utf-8").split("\n---\n", 1)[1]
         parts = [part.strip("\n") for part in body.split("\n\n") if part.strip()]
         assert parts and all(part in other_paragraphs for part in parts), path.name
+
+
+def test_the_runner_measures_correct_builds_in_a_tiny_smoke_run(tmp_path):
+    """Every measurement of ``bench/run.py`` on 24 articles; only what it ran is checked, never a time."""
+    from bench.run import print_results, run
+
+    results = run(24, 2, seed=5, compare_jobs=True, work_dir=tmp_path)
+    print_results(results)
+    articles = results["cold"]["articles"]
+    assert articles == 24 == results["corpus"]["files"]
+    assert results["cold"]["work"]["cached"] == 0
+    assert results["warm_unchanged"]["work"] == {"cached": 24, "detected": 0, "extracted": 0}
+    assert results["warm_one_changed"]["work"]["cached"] == 23
+    assert results["warm_one_changed"]["work"]["extracted"] == 1
+    assert results["jobs_identical"] is True
+    assert results["cold"]["counts"] == results["jobs_1"]["counts"] == results["jobs_2"]["counts"]
+    stages = {"parse+clean", "detect", "extract", "tables", "validate", "write", "card"}
+    assert set(results["cold"]["timings"]) >= stages
+    assert sum(results["baseline_write"]["rows"].values()) > 0
+    assert results["help"]["heavy_modules_loaded"] == []
