@@ -108,3 +108,25 @@ def test_guide_with_de_and_support_after_de_le() -> None:
         ("工业和信息化部", "supporter"),
         ("公安部", "supporter"),
     ]
+
+
+def test_numbered_key_value_lines_of_a_notice() -> None:
+    """Notices number their items (三、主办单位：…); sentence from our probe set (tests/probes)."""
+    assert orgs_of("三、主办单位：工业互联网产业联盟\n\n四、承办单位：重庆邮电大学") == [
+        ("工业互联网产业联盟", "organizer"),
+        ("重庆邮电大学", "host"),
+    ]
+
+
+def test_a_single_brand_name_between_you_and_the_role_word() -> None:
+    """由<brand>主办 is an organizer without a 公司 suffix; 由…牵头组织开展 (dev-web) is not one list."""
+    assert orgs_of("本届大会由知道创宇主办，以“智能·攻防”为主题。") == [("知道创宇", "organizer")]
+    assert orgs_of("9月12日由教育部牵头组织开展校园日活动。") == []  # real sentence, dev-web
+    assert orgs_of("论坛由他们主办。") == []
+
+
+def test_a_hall_after_zai_is_a_place_not_an_organizer() -> None:
+    """在<venue>举办 gives a place; 在A指导下 still names a guide."""
+    assert orgs_of(
+        "8月6日，数据安全分论坛在北京国家会议中心举办。论坛在中国互联网协会指导下，由三六零数字安全科技集团有限公司承办。"
+    ) == [("中国互联网协会", "guide"), ("三六零数字安全科技集团有限公司", "host")]

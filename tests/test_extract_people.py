@@ -297,3 +297,17 @@ def test_latin_words_that_are_products_or_companies_are_not_people() -> None:
     assert [row(p) for p in found] == [
         ("Pierre-Henri Pezier", "speaker", "Nextron Systems", "研究员", "Pierre-Henri Pezier", None)
     ]
+
+
+def test_latin_title_right_before_a_han_name() -> None:
+    """CEO林志远: a Latin title ends the description; sentences from our probe set (tests/probes)."""
+    found = people_of("知道创宇CEO赵伟致开幕辞。")
+    assert [row(p)[:4] for p in found] == [("赵伟", "speaker", "知道创宇", "CEO")]
+    found = people_of("星盾科技创始人、CEO林志远在开幕致辞中表示：「安全是数字经济的底座。」")
+    assert [row(p)[:2] for p in found] == [("林志远", "speaker")]
+
+
+def test_zhujiang_is_what_a_lecturer_does() -> None:
+    """University news: 讲座由…教授X主讲."""
+    found = people_of("本次讲座由清华大学计算机系教授李建国主讲，学院副院长赵敏主持。")
+    assert [row(p)[:2] for p in found] == [("李建国", "speaker"), ("赵敏", "moderator")]

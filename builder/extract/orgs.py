@@ -29,9 +29,13 @@ SEPARATOR = re.compile(r"[、，,；;]|以及|及|和|与|联合|\s+")
 GENERIC = ("各", "相关", "其他", "知名", "有关", "多家", "部分", "省直", "全国", "国内外", "一批", "众多")
 #: an abbreviation note after a name: (简称“中国信通院”), (网教盟)
 ABBREVIATION = re.compile(r"[（(](?:简称[^）)]*|[^（）()]{1,4})[）)]$")
+#: a list item holding one of these is not a name (由他们主办)
+PRONOUN = re.compile(r"[我你他她它咱]|本|该|此|其")
 #: a key-value line: 主办单位：A、B
 KEY_VALUE = re.compile(
-    r"^[\s•·\-*]*(?P<role>[\u4e00-\u9fff]{2,4}?)(?:单位|方|机构)?\s*[：:]\s*(?P<names>.+)$", re.M
+    r"^[\s•·\-*]*(?:[（(]?[一二三四五六七八九十\d]{1,2}[、.．）)]\s*)?"  # 三、主办单位：
+    r"(?P<role>[\u4e00-\u9fff]{2,4}?)(?:单位|方|机构)?\s*[：:]\s*(?P<names>.+)$",
+    re.M,
 )
 
 
@@ -88,20 +92,30 @@ def _trim(simple: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _keep(names: list[str], introduced: bool) -> list[bool]:
+def _keep(names: list[str], introduced: bool | str) -> list[bool]:
     """Which items of one list are organization names.
 
     A list introduced by 由 / 得到 or under a key may hold a name without a usual suffix
-    (``B.P商业伙伴``) as long as one of its items looks like an organization.
+    (``B.P商业伙伴``) as long as one of its items looks like an organization; a single short
+    brand name between 由 and the role word is one too (由知道创宇主办).
     """
     plausible = [bool(n) and len(n) >= 2 and not n.startswith(GENERIC) and "相关" not in n for n in names]
+    if (
+        introduced == "由"
+        and len(names) == 1
+        and plausible[0]
+        and len(names[0]) <= 10
+        and not PRONOUN.search(names[0])
+        and not _role_pattern().search(names[0])
+    ):
+        return plausible
     organized = [p and looks_like_org(n) for p, n in zip(plausible, names, strict=True)]
     if (introduced and any(organized)) or (len(names) >= 2 and 2 * sum(organized) >= len(names)):
         return plausible
     return organized
 
 
-def _prose_lists(simple: str) -> list[tuple[str, int, int, bool]]:
+def _prose_lists(simple: str) -> list[tuple[str, int, int, bool | str]]:
     """(role, start, end, introduced) of each organization list before a role word in running text."""
     found = []
     previous_end = 0
@@ -116,7 +130,9 @@ def _prose_lists(simple: str) -> list[tuple[str, int, int, bool]]:
         if simple[start : start + 1] == "、" and start == previous_end:
             start += 1
         introducer = INTRODUCER.match(simple, start, match.start())
-        introduced = introducer is not None
+        if introducer and introducer.group().endswith("在") and not simple.startswith("下", match.end()):
+            continue  # 在国家会议中心举办 names a place; only 在A指导下 / 在A支持下 names an organization
+        introduced: bool | str = introducer.group()[-1] if introducer else False
         if introducer:
             start = introducer.end()
         place = simple.find("于", start, match.start())
@@ -129,7 +145,7 @@ def _prose_lists(simple: str) -> list[tuple[str, int, int, bool]]:
     return found
 
 
-def _key_value_lists(simple: str) -> list[tuple[str, int, int, bool]]:
+def _key_value_lists(simple: str) -> list[tuple[str, int, int, bool | str]]:
     """(role, start, end, True) of each ``主办单位：A、B`` line."""
     found = []
     for match in KEY_VALUE.finditer(simple):

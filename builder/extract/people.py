@@ -158,7 +158,8 @@ def _han_mentions(simple: str) -> list[tuple[int, int]]:
         if end is None or simple.startswith(ADDRESS_WORDS, position + 1):
             continue
         if position > 0 and simple[position - 1].isascii() and simple[position - 1].isalnum():
-            continue
+            if not title_pattern().search(simple, max(0, position - 12), position):
+                continue
         spans.append((position, end))
     return spans + _names_without_surname(simple, {start for start, _ in spans})
 
