@@ -302,3 +302,21 @@ def test_find_theme_and_topics_read_the_seed_lead() -> None:
     (planned,) = plan_events(doc)
     assert find_theme(doc, planned.mention.sentence, planned.scope) == "网络安全国际合作"
     assert len(find_topics(doc, planned.scope)) == 4
+
+
+def test_name_spans_keep_zixun_and_dianli_and_skip_a_streaming_platform() -> None:
+    """讯/电 end a dateline (新华社讯, 12日电), not 资讯/电力; 腾讯会议 is the medium; 直播预告 is a notice.
+
+    Sentences from our invented probe set (tests/probes) and a dateline of the kind press releases use.
+    """
+
+    def names(sentence: str) -> list[str]:
+        return [clean_name(sentence[start:end]) for start, end in name_spans(sentence, 0, len(sentence))]
+
+    assert names("由香港资讯科技联会主办的香港资讯安全高峰会2025于6月18日举行。") == ["香港资讯安全高峰会"]
+    assert names("新华社南京6月12日电（记者 王晓明）2025年网络安全技术交流会12日在南京举行。") == [
+        "2025年网络安全技术交流会"
+    ]
+    assert names("9月5日，2025年电力行业网络安全攻防演练在北京启动。") == ["2025年电力行业网络安全攻防演练"]
+    assert names("3月6日19:30，云原生安全线上研讨会将通过腾讯会议线上直播。") == ["云原生安全线上研讨会"]
+    assert names("直播预告｜云原生安全线上研讨会") == ["云原生安全线上研讨会"]

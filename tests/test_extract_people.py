@@ -311,3 +311,11 @@ def test_zhujiang_is_what_a_lecturer_does() -> None:
     """University news: 讲座由…教授X主讲."""
     found = people_of("本次讲座由清华大学计算机系教授李建国主讲，学院副院长赵敏主持。")
     assert [row(p)[:2] for p in found] == [("李建国", "speaker"), ("赵敏", "moderator")]
+
+
+def test_student_titles_of_university_news() -> None:
+    """博士研究生周小川 (our probe set, tests/probes): a student title before a name."""
+    found = people_of("博士研究生周小川作了题为《基于图神经网络的恶意流量检测》的报告。")
+    assert [row(p) for p in found] == [
+        ("周小川", "speaker", None, "博士研究生", None, "基于图神经网络的恶意流量检测")
+    ]

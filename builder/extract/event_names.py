@@ -18,13 +18,15 @@ _NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9“”\"「」『』‘’《�
 _STOPS = re.compile(
     r"的|(?<![存正所现实])在(?!线)|(?<![关基属对用等])于|(?<![路自理缘])由|是|(?<![作成称认])为|被|将|(?<![面])向|至|"
     r"(?:出席|参加|参与|亮相|举行|举办|主办|承办|协办|召开|开幕|启动|开展|组织)了?|"
-    r"期间|之际|作为|本届|本次|此次|这次|今年|近日|日前|届时|讯|电|获悉|记者|\d+日|[上下]午|晚上|当天|"
+    r"期间|之际|作为|通过|本届|本次|此次|这次|今年|近日|日前|届时|(?<![资通视腾简快喜])讯|(?<=日)电|获悉|记者|\d+日|[上下]午|晚上|当天|"
     r"分别|以及|及|和(?=[“\"])|、"
 )
 #: words after an event word that make it a modifier, not the end of a name (大会组委会, 论坛期间 are fine)
 _NOT_END = re.compile(
     r"组委会|秘书处|官网|主席|成员|赛道|赛题|议题|平台|中心|室|纪要|精神|服务|专区|系统|展览|大厅|厅"
 )
+#: words after 直播 that make it a notice about a stream (直播预告, 直播回放), not a name's end
+_NOT_STREAM_END = re.compile(r"预告|回放|间|平台|链接|入口")
 #: English event words → event type (a brand with a year is a conference)
 LATIN_TYPES = {
     "Conference": "conference", "Summit": "summit", "Forum": "forum", "Workshop": "seminar",
@@ -156,6 +158,14 @@ def is_non_event(name: str) -> bool:
     return simple.endswith(tuple(load_lines("non_events.txt")))
 
 
+def is_platform(name: str) -> bool:
+    """Whether a name starts with a meeting or streaming platform (``lexicons/platforms.txt``).
+
+    Example: ``"腾讯会议线上直播"`` → True (the medium of ``云原生安全线上研讨会``, not an event)
+    """
+    return simplified(name).startswith(tuple(load_lines("platforms.txt")))
+
+
 def name_spans(simple: str, lo: int, hi: int) -> list[tuple[int, int]]:
     """Spans of event names inside ``simple[lo:hi]``; a name that ends inside a longer one is dropped.
 
@@ -165,12 +175,12 @@ def name_spans(simple: str, lo: int, hi: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for match in _anchor().finditer(simple, lo, hi):
         end = match.end()
-        if _NOT_END.match(simple, end):
+        if _NOT_END.match(simple, end) or (match.group() == "直播" and _NOT_STREAM_END.match(simple, end)):
             continue
         start = _start_of_name(simple, match.start(), lo)
         if _balance(simple[start:end]) > 0 and end < hi and simple[end] in "”」』’)）":
             end += 1
-        if end - start < 2 or is_non_event(simple[start:end]):
+        if end - start < 2 or is_non_event(simple[start:end]) or is_platform(simple[start:end]):
             continue
         spans.append((start, end))
     kept = []
