@@ -44,6 +44,14 @@ def _fail(error: BuilderError) -> None:
     raise typer.Exit(1)
 
 
+def _show(result: object, as_json: bool, **render: object) -> None:
+    """Print a library result: its ``to_dict()`` as JSON, or its ``summary_lines()``."""
+    if as_json:
+        _print_json(result.to_dict())  # type: ignore[attr-defined]
+        return
+    typer.echo("\n".join(result.summary_lines(**render)))  # type: ignore[attr-defined]
+
+
 def _print_json(value: object) -> None:
     typer.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
 
@@ -103,11 +111,7 @@ def build(
         )
     except BuilderError as error:
         _fail(error)
-    if as_json:
-        _print_json(report.to_dict())
-        return
-    for line in report.summary_lines():
-        typer.echo(line)
+    _show(report, as_json)
 
 
 @app.command()
@@ -127,11 +131,7 @@ def extract(
         result = extract_file(file)
     except BuilderError as error:
         _fail(error)
-    if as_json:
-        _print_json(result.to_dict())
-        return
-    for line in result.summary_lines():
-        typer.echo(line)
+    _show(result, as_json)
 
 
 @app.command()
@@ -151,11 +151,7 @@ def validate(
         report = validate_build(folder)
     except BuilderError as error:
         _fail(error)
-    if as_json:
-        _print_json(report.to_dict())
-    else:
-        for line in report.summary_lines():
-            typer.echo(line)
+    _show(report, as_json)
     if not report.ok:
         raise typer.Exit(1)
 
@@ -197,11 +193,7 @@ def evaluate(
         report = score_against_gold(gold, build_dir=build, raw_dir=raw)
     except BuilderError as error:
         _fail(error)
-    if as_json:
-        _print_json(report.to_dict())
-        return
-    for line in report.summary_lines(verbose=verbose):
-        typer.echo(line)
+    _show(report, as_json, verbose=verbose)
 
 
 class BumpLevel(StrEnum):
@@ -273,11 +265,7 @@ def release(
         )
     except BuilderError as error:
         _fail(error)
-    if as_json:
-        _print_json(report.to_dict())
-        return
-    for line in report.summary_lines():
-        typer.echo(line)
+    _show(report, as_json)
 
 
 @app.command()
@@ -300,11 +288,7 @@ def diff(
         report = diff_releases(old, new, releases_dir=releases)
     except BuilderError as error:
         _fail(error)
-    if as_json:
-        _print_json(report.to_dict())
-        return
-    for line in report.summary_lines():
-        typer.echo(line)
+    _show(report, as_json)
 
 
 @app.command()
@@ -329,11 +313,7 @@ def verify(
         report = verify_releases(target, releases_dir=releases, all_releases=all_releases)
     except BuilderError as error:
         _fail(error)
-    if as_json:
-        _print_json(report.to_dict())
-    else:
-        for line in report.summary_lines():
-            typer.echo(line)
+    _show(report, as_json)
     if not report.ok:
         raise typer.Exit(1)
 
@@ -368,11 +348,7 @@ def publish(
         plan = publish_release(repo_id, releases_dir=releases, version=version, dry_run=dry_run)
     except BuilderError as error:
         _fail(error)
-    if as_json:
-        _print_json(plan.to_dict())
-        return
-    for line in plan.summary_lines():
-        typer.echo(line)
+    _show(plan, as_json)
 
 
 @app.command()
@@ -408,10 +384,6 @@ def card(
         result = check_metadata(folder) if check else card_folder(folder, gold_dir=gold, root=root)
     except BuilderError as error:
         _fail(error)
-    if as_json:
-        _print_json(result.to_dict())
-    else:
-        for line in result.summary_lines():
-            typer.echo(line)
+    _show(result, as_json)
     if check and not result.ok:
         raise typer.Exit(1)
