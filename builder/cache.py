@@ -32,8 +32,8 @@ CACHE_FORMAT = "1"
 CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# builder article cache; safe to delete.\n"
 #: modules of the later stages, which cannot change an article or its extraction
 LATER_STAGES = (
-    "__main__.py", "accounting.py", "card.py", "cli.py", "evaluate", "progress.py", "release", "tables.py",
-    "validate.py",
+    "__main__.py", "accounting.py", "card.py", "cli.py", "evaluate", "pipeline.py", "progress.py", "release",
+    "tables.py", "validate.py",
 )
 
 _PACKAGE = Path(__file__).resolve().parent
