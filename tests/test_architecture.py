@@ -30,6 +30,7 @@ STAGE_RANK = {
     "builder.card": 7,
     "builder.cache": 8,
     "builder.accounting": 8,
+    "builder.workers": 8,
     "builder.pipeline": 9,
     "builder.cli": 10,
     "builder.__main__": 11,
