@@ -319,3 +319,19 @@ def test_student_titles_of_university_news() -> None:
     assert [row(p) for p in found] == [
         ("周小川", "speaker", None, "博士研究生", None, "基于图神经网络的恶意流量检测")
     ]
+
+
+def test_presenter_of_awards_is_not_an_awardee_and_a_contestant_is() -> None:
+    """为获奖队伍颁奖 presents awards (other); 由选手X获得 receives one (our probe set, tests/probes)."""
+    found = people_of("陕西省网络安全协会会长韩光明为获奖队伍颁奖。个人赛一等奖由选手罗明轩获得。")
+    assert [row(p)[:2] for p in found] == [("韩光明", "other"), ("罗明轩", "awardee")]
+
+
+def test_zhici_variant_yi_after_a_name_and_a_reporter_key() -> None:
+    """致词 (Taiwan/HK usage), 亦出席并分享, 报告人： lines (our probe set, tests/probes)."""
+    assert [row(p)[:4] for p in people_of("數位發展部部長王子揚於開幕典禮致詞。")] == [
+        ("王子揚", "speaker", "數位發展部", "部長")
+    ]
+    found = people_of("香港警務處網絡安全及科技罪案調查科總警司黎偉雄亦出席並分享最新網絡罪案趨勢。")
+    assert [row(p)[:2] for p in found] == [("黎偉雄", "speaker")]
+    assert [row(p)[:2] for p in people_of("报告人：孙立平 教授（浙江大学）")] == [("孙立平", "speaker")]

@@ -40,13 +40,13 @@ LIST_GAP = " ，,、和及与以\u3000"
 BULLETS = " \u3000•·-*#>|｜0123456789.、)）"
 #: a role written as a key before names: 主持人：张三 / 演讲嘉宾：张三、李四
 ROLE_KEY = re.compile(
-    r"(?:主持人|主持|嘉宾|主讲人|主讲嘉宾|演讲人|演讲嘉宾|分享嘉宾|讲者|点评嘉宾|对话嘉宾|圆桌嘉宾|获奖者|获奖人)\s*[：:]"
+    r"(?:主持人|主持|嘉宾|主讲人|报告人|主讲嘉宾|演讲人|演讲嘉宾|分享嘉宾|讲者|点评嘉宾|对话嘉宾|圆桌嘉宾|获奖者|获奖人)\s*[：:]"
     r"(?:[\u3400-\u9fff]{2,4}[、，, ]+)*\s*$"
 )
 #: a line this short before a caption is a heading whose cue the caption takes
 HEADING_LENGTH = 20
 #: a role noun right before a bare name: 主持人王小明, 嘉宾张三
-ROLE_NOUNS = ("主持人", "嘉宾", "主讲人", "演讲人", "讲者", "获奖者", "主讲", "领奖人")
+ROLE_NOUNS = ("主持人", "嘉宾", "主讲人", "演讲人", "讲者", "获奖者", "主讲", "领奖人", "报告人", "选手")
 #: what a bare name at the start of a clause may do to count as a participant: 李四致辞
 ACTS = ("致辞", "主持", "发言", "演讲", "作报告", "作主题报告", "做报告", "致欢迎辞", "点评", "作总结")
 #: a byline in brackets: (记者翟翔、余俊杰)
