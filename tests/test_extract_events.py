@@ -320,3 +320,19 @@ def test_name_spans_keep_zixun_and_dianli_and_skip_a_streaming_platform() -> Non
     assert names("9月5日，2025年电力行业网络安全攻防演练在北京启动。") == ["2025年电力行业网络安全攻防演练"]
     assert names("3月6日19:30，云原生安全线上研讨会将通过腾讯会议线上直播。") == ["云原生安全线上研讨会"]
     assert names("直播预告｜云原生安全线上研讨会") == ["云原生安全线上研讨会"]
+
+
+def test_english_name_with_the_year_inside_and_an_opening_keynote_is_not_an_opening() -> None:
+    """RSAC 2025 Conference (year before the event word); 在开幕主旨演讲中 is a moment, not the report.
+
+    Sentences from our invented probe set (tests/probes).
+    """
+    article = _article(
+        "RSAC 2025观察",
+        "4月28日至5月1日，RSAC 2025 Conference在美国旧金山莫斯康中心举行。\n\n"
+        "RSA大会执行主席Hugh Thompson在开幕主旨演讲中回顾了过去一年的威胁态势。",
+    )
+    (event,) = RuleExtractor().extract(article).events
+    assert (event.name, event.city, event.country) == ("RSAC 2025 Conference", "旧金山", "US")
+    assert report_cue("执行主席Hugh Thompson在开幕主旨演讲中回顾了态势", "") == "none"
+    assert report_cue("在广州开幕", "") == "opened"

@@ -68,6 +68,10 @@ class Mention:
         return len(re.sub(r"\s", "", self.name)) <= 3
 
 
+#: words after 开幕 that make it a moment of the event (开幕主旨演讲, 开幕式上), not its opening
+OPENING_MOMENT = re.compile(r"式上|仪式上|主旨|主题演讲|致辞|辞|词|演讲|报告|环节|当天")
+
+
 @cache
 def _verbs(name: str) -> str:
     return "|".join(sorted(map(re.escape, load_lines(name)), key=len, reverse=True))
@@ -92,9 +96,14 @@ def report_cue(after: str, before: str) -> str:
     ``report_cue("圆满落幕", "")`` → ``"ended"``; ``report_cue("", "太康县举行")`` → ``"held"``
     """
     ended = re.search(_verbs("ended_verbs.txt"), after)
-    held = re.search(_verbs("held_verbs.txt"), after)
-    if held and re.match(r"之际|以来|后", after[held.end() :]):
-        held = None
+    held = None
+    for verb in re.finditer(_verbs("held_verbs.txt"), after):
+        rest = after[verb.end() :]
+        # 开幕主旨演讲, 开幕致辞, 开幕式上 name a moment of the event, not the report that it opened
+        if verb.group().endswith(OPENING_VERBS) and OPENING_MOMENT.match(rest):
+            continue
+        held = None if re.match(r"之际|以来|后", rest) else verb
+        break
     if held and (not ended or held.start() < ended.start()):
         words = after[: held.start()]
         if re.search(_verbs("upcoming_cues.txt"), words) or re.search(r"将|拟", words):
@@ -217,7 +226,7 @@ def announced(doc: Doc, mention: Mention) -> bool:
 
 #: an English event name: capitalized words ending in an event word, or a brand with its year or number
 _LATIN_EVENT = re.compile(
-    r"(?<![A-Za-z0-9])(?:[A-Z][A-Za-z0-9&'.\-]*\s){0,5}"
+    r"(?<![A-Za-z0-9])(?:[A-Z][A-Za-z0-9&'.\-]*\s(?:20\d{2}\s)?){0,5}"
     r"(?:Conference|Summit|Forum|Workshop|Symposium|Congress|Expo|Hackathon|CTF)(?:\s?'?(?:19|20)?\d{2})?"
     r"|(?<![A-Za-z0-9])[A-Z][A-Za-z&\-]*(?:\s[A-Z][A-Za-z&\-]*){0,3}\s?(?:20\d{2}|\d{1,3})(?![0-9])"
 )
