@@ -130,3 +130,13 @@ def test_a_hall_after_zai_is_a_place_not_an_organizer() -> None:
     assert orgs_of(
         "8月6日，数据安全分论坛在北京国家会议中心举办。论坛在中国互联网协会指导下，由三六零数字安全科技集团有限公司承办。"
     ) == [("中国互联网协会", "guide"), ("三六零数字安全科技集团有限公司", "host")]
+
+
+def test_the_organization_that_holds_an_event_in_university_news() -> None:
+    """学院(在Y)举办<event>: the subject is the organizer; a bare event word is not (our probe set)."""
+    assert orgs_of("4月16日下午，网络空间安全学院在信息楼报告厅举办大模型安全学术讲座。") == [
+        ("网络空间安全学院", "organizer")
+    ]
+    assert orgs_of("网络空间安全学院举办“大模型安全”学术讲座。") == [("网络空间安全学院", "organizer")]
+    assert orgs_of("9月3日，论坛在北京举办。") == []
+    assert orgs_of("学院举办期间，师生踊跃参加。") == []

@@ -335,3 +335,9 @@ def test_zhici_variant_yi_after_a_name_and_a_reporter_key() -> None:
     found = people_of("香港警務處網絡安全及科技罪案調查科總警司黎偉雄亦出席並分享最新網絡罪案趨勢。")
     assert [row(p)[:2] for p in found] == [("黎偉雄", "speaker")]
     assert [row(p)[:2] for p in people_of("报告人：孙立平 教授（浙江大学）")] == [("孙立平", "speaker")]
+
+
+def test_people_who_discuss_at_a_round_table_are_panelists() -> None:
+    """…围绕AI安全展开讨论 after 圆桌对话环节 (our probe set, tests/probes)."""
+    found = people_of("在圆桌对话环节，华为云安全首席架构师许宁、腾讯安全副总裁钱峰围绕AI安全展开讨论。")
+    assert [row(p)[:2] for p in found] == [("许宁", "panelist"), ("钱峰", "panelist")]

@@ -6,6 +6,7 @@ import re
 from functools import cache
 
 from builder.extract.chinese import simplified
+from builder.extract.event_names import ends_with_event_word
 from builder.extract.names import org_suffixes
 from builder.extract.text import sentence_at
 from builder.lexicons import load_mapping
@@ -120,9 +121,12 @@ def _prose_lists(simple: str) -> list[tuple[str, int, int, bool | str]]:
     found = []
     previous_end = 0
     for match in _role_pattern().finditer(simple):
-        if not ROLE_END.match(simple, match.end()) and match.group() != "组织开展":
-            continue
         if simple[max(0, match.start() - 2) : match.start()] in NOT_A_ROLE_BEFORE:
+            continue
+        if not ROLE_END.match(simple, match.end()) and match.group() != "组织开展":
+            subject = _subject_holding(simple, match)
+            if subject:
+                found.append((_role_words()[match.group()], *subject, False))
             continue
         start = previous_end if previous_end > match.start() - 80 else 0
         for stop in HARD_STOP.finditer(simple, start, match.start()):
@@ -131,7 +135,13 @@ def _prose_lists(simple: str) -> list[tuple[str, int, int, bool | str]]:
             start += 1
         introducer = INTRODUCER.match(simple, start, match.start())
         if introducer and introducer.group().endswith("在") and not simple.startswith("下", match.end()):
-            continue  # 在国家会议中心举办 names a place; only 在A指导下 / 在A支持下 names an organization
+            # 在国家会议中心举办 names a place; only 在A指导下 / 在A支持下 names an organization,
+            # but the subject before 在 may be the organizer (学院在报告厅举办讲座)
+            subject_end = introducer.end() - 1
+            subject = simple[start:subject_end].strip()
+            if 2 <= len(subject) <= 20 and looks_like_org(subject) and not ends_with_event_word(subject):
+                found.append((_role_words()[match.group()], start, subject_end, False))
+            continue
         introduced: bool | str = introducer.group()[-1] if introducer else False
         if introducer:
             start = introducer.end()
@@ -143,6 +153,27 @@ def _prose_lists(simple: str) -> list[tuple[str, int, int, bool | str]]:
         if simple[previous_end : previous_end + 1] in "、，,":
             previous_end += 1
     return found
+
+
+def _subject_holding(simple: str, match: re.Match[str]) -> tuple[int, int] | None:
+    """(start, end) of the organization that holds an event: ``X(在Y)举办Z`` with Z an event.
+
+    Example: ``"4月16日下午，网络空间安全学院在信息楼报告厅举办大模型安全学术讲座。"`` → ``网络空间安全学院``
+    """
+    if match.group() not in ("举办", "主办", "承办"):
+        return None
+    clause_end = HARD_STOP.search(simple, match.end())
+    if not ends_with_event_word(simple[match.end() : clause_end.start() if clause_end else len(simple)]):
+        return None
+    start = 0
+    for stop in HARD_STOP.finditer(simple, max(0, match.start() - 60), match.start()):
+        start = stop.end()
+    place = simple.find("在", start, match.start())
+    end = place if place > start else match.start()
+    subject = simple[start:end].strip()
+    if 2 <= len(subject) <= 20 and looks_like_org(subject) and not ends_with_event_word(subject):
+        return start + simple[start:end].find(subject), start + simple[start:end].find(subject) + len(subject)
+    return None
 
 
 def _key_value_lists(simple: str) -> list[tuple[str, int, int, bool | str]]:
