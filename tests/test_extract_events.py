@@ -336,3 +336,9 @@ def test_english_name_with_the_year_inside_and_an_opening_keynote_is_not_an_open
     assert (event.name, event.city, event.country) == ("RSAC 2025 Conference", "旧金山", "US")
     assert report_cue("执行主席Hugh Thompson在开幕主旨演讲中回顾了态势", "") == "none"
     assert report_cue("在广州开幕", "") == "opened"
+
+
+def test_advice_to_hold_a_drill_reports_no_event() -> None:
+    """建议相关单位…并开展应急演练 is advice (our probe set, tests/probes); 组织开展 still reports."""
+    assert report_cue("", "我们建议相关单位尽快修补漏洞、加强备份，并开展") == "none"
+    assert report_cue("", "9月15日，嘉定区组织开展") == "held"

@@ -341,3 +341,12 @@ def test_people_who_discuss_at_a_round_table_are_panelists() -> None:
     """…围绕AI安全展开讨论 after 圆桌对话环节 (our probe set, tests/probes)."""
     found = people_of("在圆桌对话环节，华为云安全首席架构师许宁、腾讯安全副总裁钱峰围绕AI安全展开讨论。")
     assert [row(p)[:2] for p in found] == [("许宁", "panelist"), ("钱峰", "panelist")]
+
+
+def test_a_two_character_follower_ends_a_name_before_a_third_character() -> None:
+    """陶伟作为, 王强作报告 and the Taiwan title 資安長 (our probe set, tests/probes)."""
+    found = people_of("绿盟科技高级研究员陶伟作为对话嘉宾参与讨论。")
+    assert [row(p)[:2] for p in found] == [("陶伟", "panelist")]
+    assert [row(p)[0] for p in people_of("奇安信专家王强作报告。")] == ["王强"]
+    found = people_of("中華電信資安長李文豪以「零信任落地實務」為題發表演講。")
+    assert [row(p)[:4] for p in found] == [("李文豪", "speaker", "中華電信", "資安長")]

@@ -68,6 +68,8 @@ class Mention:
         return len(re.sub(r"\s", "", self.name)) <= 3
 
 
+#: advice to hold something (建议…开展应急演练) reports nothing
+ADVICE = re.compile(r"(?:建议|应当|需要|要求|鼓励|务必|定期)[^。；;！？!?]*(?:开展|举行|举办|组织)\s*$")
 #: words after 开幕 that make it a moment of the event (开幕主旨演讲, 开幕式上), not its opening
 OPENING_MOMENT = re.compile(r"式上|仪式上|主旨|主题演讲|致辞|辞|词|演讲|报告|环节|当天")
 
@@ -113,6 +115,8 @@ def report_cue(after: str, before: str) -> str:
         return "held"
     if ended:
         return "ended"
+    if ADVICE.search(before):
+        return "none"
     if re.search(r"(?:举行|举办|召开|开展|组织开展|启动|承办|主办)了?\s*[“\"]?\s*$", before):
         return "upcoming" if re.search(r"将\s*(?:举行|举办|召开)\s*$|将于[^，,。]*$", before) else "held"
     if re.search(r"(?:本届|本次|此次|这次|该)\s*$", before):

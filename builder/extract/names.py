@@ -146,8 +146,17 @@ def read_name(text: str, start: int) -> int | None:
     for test in (_strong_boundary, _is_boundary):
         for end in candidates:
             if test(text, end):
+                # 陶伟作为, 王强作报告: a two-character follower starting right after the shorter name
+                shorter = given_start + 1
+                if end > shorter and shorter in candidates and _long_follower_at(text, shorter):
+                    return shorter
                 return end
     return None
+
+
+def _long_follower_at(text: str, pos: int) -> bool:
+    """Whether a follower word of two or more characters starts at ``pos`` (作为, 作报告)."""
+    return any(len(word) >= 2 and text.startswith(word, pos) for word in follower_words())
 
 
 def split_org_title(piece: str) -> tuple[str, str]:
