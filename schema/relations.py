@@ -151,23 +151,38 @@ def span_owners(tables: dict[str, pa.Table], child: str) -> dict[int, list[int]]
     rows = _true_rows(pc.is_in(tables[child].column("event_id"), value_set=shared))
     if len(rows) == 0:
         return {}
-    copies: dict[str, list[int]] = {}
     copy_rows = _true_rows(pc.is_in(events.column("event_id"), value_set=shared))
     copy_ids = pc.take(events.column("event_id"), copy_rows).to_pylist()
-    for row, event_id in zip(copy_rows.tolist(), copy_ids, strict=True):
-        copies.setdefault(event_id, []).append(row)
-    article_of = parent_rows(tables, "events")
-    texts = tables["articles"].column("text")
+    copy_articles = pc.take(parent_rows(tables, "events"), copy_rows).to_pylist()
+    copies: dict[str, list[tuple[int, int]]] = {}
+    for row, event_id, article in zip(copy_rows.tolist(), copy_ids, copy_articles, strict=True):
+        copies.setdefault(event_id, [])
+        if article is not None:
+            copies[event_id].append((row, article))
+    # each article text leaves Arrow once, not once per comparison
+    needed = sorted({article for article in copy_articles if article is not None})
+    text_of = dict(
+        zip(
+            needed,
+            pc.take(tables["articles"].column("text"), pa.array(needed, pa.int64())).to_pylist(),
+            strict=True,
+        )
+    )
     names = ("event_id", "evidence", "evidence_start", "evidence_end")
     columns = [pc.take(tables[child].column(name), rows).to_pylist() for name in names]
+    # rows of copies of one article repeat (event_id, span, evidence): work each combination out once
+    known: dict[tuple, list[int]] = {}
     owners: dict[int, list[int]] = {}
     for row, event_id, evidence, start, end in zip(rows.tolist(), *columns, strict=True):
-        owners[row] = []
-        for copy in copies[event_id]:
-            article = article_of[copy].as_py()
-            if None not in (article, evidence, start, end) and 0 <= start <= end:
-                if texts[article].as_py()[start:end] == evidence:
-                    owners[row].append(copy)
+        if None in (evidence, start, end) or not 0 <= start <= end:
+            owners[row] = []
+            continue
+        combination = (event_id, evidence, start, end)
+        if combination not in known:
+            known[combination] = [
+                copy for copy, article in copies[event_id] if text_of[article][start:end] == evidence
+            ]
+        owners[row] = list(known[combination])
     return owners
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections import Counter
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -339,3 +341,40 @@ def test_validate_tables_an_article_that_breaks_a_rule_takes_its_events_along(ar
         "published": len(articles) - 1,
         "quarantined": 1,
     }
+
+
+def test_validate_tables_many_copies_of_one_event_follow_their_own_copies(articles, seed):
+    # 40 reports of the seed's forum share one event_id; every fifth copy's text is shifted by one
+    # character, so its evidence offsets read the wrong span and its children own no copy
+    copies = []
+    for number in range(40):
+        text = ("　" + seed.text) if number % 5 == 4 else seed.text
+        copies.append(
+            dataclasses.replace(
+                seed,
+                article_id=f"{0xF000000000000000 + number:016x}",
+                url=f"{seed.url}?copy={number}",
+                canonical_url=f"{seed.canonical_url}?copy={number}",
+                text=text,
+                source_file=f"copy-{number:02d}.md",
+            )
+        )
+    extractions = [Extraction(copy.article_id, "test", "1", (forum(seed),)) for copy in copies]
+    result = validate_tables(build_tables([*articles, *copies], extractions))
+
+    counts = result.counts()
+    assert {table: (counts[table]["published"], counts[table]["quarantined"]) for table in counts} == {
+        "articles": (len(articles) + 40, 0),
+        "events": (1, 39),
+        "participants": (2, 78),
+        "organizations": (2, 78),
+    }
+    # the shifted copies also fail their own evidence span; the children of the other 39 copies
+    # are duplicates of the published ones (the split the pre-vectorized check produced)
+    assert Counter((row[0], row[1]) for row in quarantined(result)) == {
+        ("evidence_span", "events"): 8,
+        ("unique_key", "events"): 39,
+        ("unique_key", "participants"): 78,
+        ("unique_key", "organizations"): 78,
+    }
+    assert result.published["events"].column("article_id").to_pylist() == [copies[0].article_id]
