@@ -342,3 +342,21 @@ def test_advice_to_hold_a_drill_reports_no_event() -> None:
     """建议相关单位…并开展应急演练 is advice (our probe set, tests/probes); 组织开展 still reports."""
     assert report_cue("", "我们建议相关单位尽快修补漏洞、加强备份，并开展") == "none"
     assert report_cue("", "9月15日，嘉定区组织开展") == "held"
+
+
+def test_extract_stated_duration_in_the_sentence_after_the_opening() -> None:
+    """峰会…开幕。峰会由…主办，为期两天 (our probe set, tests/probes): the next sentence gives the length."""
+    opened = _article(
+        "产业峰会开幕",
+        "6月25日，2025中国网络安全产业峰会在京开幕。峰会由中国网络安全产业联盟主办，为期两天。",
+        "2025-06-26",
+    )
+    (event,) = RuleExtractor().extract(opened).events
+    assert (event.start_date.isoformat(), event.end_date.isoformat()) == ("2025-06-25", "2025-06-26")
+    unrelated = _article(
+        "产业峰会开幕",
+        "6月25日，2025中国网络安全产业峰会在京开幕。展览为期两天。",
+        "2025-06-26",
+    )
+    (event,) = RuleExtractor().extract(unrelated).events
+    assert event.end_date is None

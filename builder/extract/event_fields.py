@@ -104,7 +104,7 @@ def event_dates(doc: Doc, mention: Mention, type_: str) -> tuple[date | None, da
     start, end = chosen.start_date, chosen.end_date
     if end is not None and end >= start:
         return start, end
-    days = _duration(simple)
+    days = _duration(simple) or _duration(_next_sentence_about_it(doc, sentence))
     if mention.cue == "ended":
         return (start - timedelta(days=days - 1) if days else None), start
     if days:
@@ -112,6 +112,26 @@ def event_dates(doc: Doc, mention: Mention, type_: str) -> tuple[date | None, da
     if mention.cue == "opened" and type_ != "ceremony":
         return start, None
     return start, start
+
+
+#: a sentence that goes on about the gathering just named: 峰会由…, 本届大会为期…
+SAME_GATHERING = re.compile(
+    r"\s*(?:本届|本次|此次|该|这次)?[\u4e00-\u9fff]{0,4}?(?:会|论坛|赛|周|展|活动)[由以为共]"
+)
+
+
+def _next_sentence_about_it(doc: Doc, sentence: Evidence) -> str:
+    """The sentence after ``sentence`` when it goes on about the same gathering (峰会由…主办，为期两天).
+
+    Example: after ``"6月25日，2025中国网络安全产业峰会在京开幕。"`` → ``"峰会由…主办，为期两天，…"``
+    """
+    for following in doc.sentences:
+        if following.start >= sentence.end:
+            text = doc.simple[following.start : following.end]
+            if SAME_GATHERING.match(text):
+                return text
+            return ""
+    return ""
 
 
 def _duration(sentence: str) -> int | None:
