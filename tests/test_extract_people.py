@@ -350,3 +350,9 @@ def test_a_two_character_follower_ends_a_name_before_a_third_character() -> None
     assert [row(p)[0] for p in people_of("奇安信专家王强作报告。")] == ["王强"]
     found = people_of("中華電信資安長李文豪以「零信任落地實務」為題發表演講。")
     assert [row(p)[:4] for p in found] == [("李文豪", "speaker", "中華電信", "資安長")]
+
+
+def test_talk_title_in_corner_brackets() -> None:
+    """以「…」為題 (Taiwan/HK quotes; our probe set, tests/probes)."""
+    found = people_of("中華電信資安長李文豪以「零信任落地實務」為題發表演講。")
+    assert [row(p)[5] for p in found] == ["零信任落地實務"]

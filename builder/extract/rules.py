@@ -21,7 +21,7 @@ from builder.models import Article, Event, Extraction
 from schema.relations import YEARS_AFTER, YEARS_BEFORE, shift_years
 
 #: bump whenever a rule or lexicon changes what is extracted (invalidates cached extractions)
-RULES_VERSION = "0.5.9"
+RULES_VERSION = "0.5.10"
 
 
 class RuleExtractor:

@@ -8,7 +8,7 @@ import re
 BOOK_TITLE = re.compile(r"《([^《》\n]{2,80})》")
 #: a title in quotes introduced by a verb of speaking and closed by 为题 / 主题 / 中 / a comma
 QUOTED_TITLE = re.compile(
-    r"(?:以|围绕|通过|介绍了?|分享了?|题为|带来了?|在|讲授了?)\s*[“\"]([^“”\"\n]{4,120})[”\"]"
+    r"(?:以|围绕|通过|介绍了?|分享了?|题为|带来了?|在|讲授了?)\s*[“\"「『]([^“”\"「」『』\n]{4,120})[”\"」』]"
     r"\s*(?=为题|为主题|主题|的主题|中|的分享|的报告|的演讲|[，,。；;])"
 )
 #: 题为 followed by an unbracketed title up to the end of the clause
