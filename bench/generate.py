@@ -1,7 +1,8 @@
 """A deterministic synthetic crawl for benchmarks, recombined from the real articles in ``data/raw``.
 
 About one article in 20 is an event article: a real event article whose years (front matter
-and text alike) are shifted by a few years, so that its events do not all collapse onto one
+and text alike) are shifted by a few years and whose event names get a number (edition) or a
+letter tag unique to the copy, so that, as in a real crawl, copies do not collapse onto one
 ``event_id``. The others recombine paragraphs of the real non-event articles under the front
 matter of one of them. Every article gets a unique URL; the same seed gives the same bytes.
 
@@ -24,7 +25,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from builder.articles import decode_raw, parse_article, split_front_matter  # noqa: E402
-from builder.extract import get_extractor  # noqa: E402
+from builder.extract import Extractor, get_extractor  # noqa: E402
 from builder.extract.detect import might_report_event  # noqa: E402
 from builder.lexicons import load_lines  # noqa: E402
 
@@ -35,6 +36,10 @@ YEAR_SHIFT = 5
 #: files per sub-folder of the generated corpus
 FILES_PER_FOLDER = 10_000
 _YEAR = re.compile(r"(?<![0-9])(19[89][0-9]|20[0-9][0-9])(?![0-9])")
+#: an edition in an event name: 第八届, 第31届, 第十二期, 首届
+_EDITION = re.compile(r"第[0-9一二三四五六七八九十百]+[届期]|首届")
+#: placeholders in a renaming for the copy's number and the copy's letter tag
+NUMBER, LETTERS = "\x00", "\x01"
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,8 @@ class Source:
     meta: dict
     paragraphs: tuple[str, ...]
     is_event: bool
+    #: (text, replacement with NUMBER or LETTERS) that give the event names a copy-specific variant
+    renamings: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,7 +80,11 @@ def load_sources(raw_dir: Path) -> tuple[list[Source], str]:
         paragraphs = tuple(part.strip("\n") for part in re.split(r"\n\s*\n", body) if part.strip())
         parsed.append((path, raw, meta, paragraphs))
     extractor = get_extractor()
-    flags = [bool(extractor.extract(parse_article(raw, path.name)).events) for path, raw, _, _ in parsed]
+    names = [
+        [event.name for event in extractor.extract(parse_article(raw, path.name)).events]
+        for path, raw, _, _ in parsed
+    ]
+    flags = [bool(found) for found in names]
     method = "extractor"
     if not any(flags):
         gold_dir = raw_dir.parent / "gold"
@@ -83,10 +94,59 @@ def load_sources(raw_dir: Path) -> tuple[list[Source], str]:
         flags = [might_report_event(parse_article(raw, path.name)) for path, raw, _, _ in parsed]
         method = "detector"
     sources = [
-        Source(path.name, meta, paragraphs, flag)
-        for (path, _, meta, paragraphs), flag in zip(parsed, flags, strict=True)
+        Source(
+            path.name, meta, paragraphs, flag, _renamings(raw, path.name, found, extractor) if flag else ()
+        )
+        for (path, raw, meta, paragraphs), flag, found in zip(parsed, flags, names, strict=True)
     ]
     return sources, method
+
+
+def _renamings(
+    raw: bytes, name: str, event_names: list[str], extractor: Extractor
+) -> tuple[tuple[str, str], ...]:
+    """For each event name, the first text replacement after which the extractor reads a new name.
+
+    Tried in order: renumber its edition (第八届 → 第N届), prefix an edition (第N届XCon…), tag its
+    leading Latin word (XCon → XConAB). A name no replacement changes keeps its copies' event_id.
+    """
+    text = decode_raw(raw, name)
+    chosen = []
+    for event_name in event_names:
+        candidates = []
+        edition = _EDITION.search(event_name)
+        if edition:
+            suffix = "届" if edition[0] == "首届" else edition[0][-1]
+            candidates.append((edition[0], f"第{NUMBER}{suffix}"))
+        candidates.append((event_name, f"第{NUMBER}届{event_name}"))
+        latin = re.match(r"[A-Za-z]+", event_name)
+        if latin:
+            candidates.append((latin[0], latin[0] + LETTERS))
+        for old, new in candidates:
+            if old not in text:
+                continue
+            varied = _rename(text, ((old, new),), 7)
+            found = [
+                event.name for event in extractor.extract(parse_article(varied.encode("utf-8"), name)).events
+            ]
+            if len(found) == len(event_names) and event_name not in found:
+                chosen.append((old, new))
+                break
+    return tuple(chosen)
+
+
+def _rename(text: str, renamings: tuple[tuple[str, str], ...], number: int) -> str:
+    """``text`` with the renamings of copy ``number`` (numbers skip the years 1980–2099)."""
+    value = number if number < 1980 else number + 120
+    letters = ""
+    while True:
+        letters = chr(ord("A") + number % 26) + letters
+        number = number // 26 - 1
+        if number < 0:
+            break
+    for old, new in renamings:
+        text = text.replace(old, new.replace(NUMBER, str(value)).replace(LETTERS, letters))
+    return text
 
 
 def _before_cut(paragraphs: tuple[str, ...]) -> tuple[str, ...]:
@@ -104,9 +164,7 @@ def _gold_has_events(path: Path) -> bool:
         return False
 
 
-def generate(
-    articles: int, out_dir: Path, *, raw_dir: Path = REPO / "data" / "raw", seed: int = 0
-) -> Corpus:
+def generate(articles: int, out_dir: Path, *, raw_dir: Path = REPO / "data" / "raw", seed: int = 0) -> Corpus:
     """Write ``articles`` synthetic articles below ``out_dir`` (created; must not hold articles)."""
     sources, method = load_sources(raw_dir)
     events = [source for source in sources if source.is_event]
@@ -119,12 +177,14 @@ def generate(
     lengths = [len(paragraphs) for paragraphs in kept]
     rng = random.Random(seed)
     event_files = 0
+    copies: dict[str, int] = {}
     for number in range(articles):
         is_event = rng.random() < EVENT_SHARE
         if is_event:
             event_files += 1
             source = rng.choice(events)
-            text = _event_article(source, number, rng)
+            copies[source.name] = copies.get(source.name, 0) + 1
+            text = _event_article(source, number, copies[source.name] + 1, rng)
         else:
             text = _recombined_article(rng.choice(others), pool, rng.choice(lengths), number, rng)
         folder = out_dir / f"part-{number // FILES_PER_FOLDER:03d}"
@@ -133,11 +193,13 @@ def generate(
     return Corpus(out_dir, articles, event_files, len(events), len(others), method)
 
 
-def _event_article(source: Source, number: int, rng: random.Random) -> str:
+def _event_article(source: Source, number: int, copy: int, rng: random.Random) -> str:
     shift = rng.randint(-YEAR_SHIFT, YEAR_SHIFT)
-    body = "\n\n".join(source.paragraphs)
+    # renamed before the years shift, so a renaming that contains a year still matches
+    body = _rename("\n\n".join(source.paragraphs), source.renamings, copy)
     body = _YEAR.sub(lambda match: str(int(match[0]) + shift), body)
-    title = _YEAR.sub(lambda match: str(int(match[0]) + shift), str(source.meta.get("title", "")))
+    title = _rename(str(source.meta.get("title", "")), source.renamings, copy)
+    title = _YEAR.sub(lambda match: str(int(match[0]) + shift), title)
     published = _shift_years(_as_date(source.meta.get("date")), shift)
     return _front_matter(title, source, number, published, rng) + body + "\n"
 

@@ -69,3 +69,20 @@ def test_the_runner_measures_correct_builds_in_a_tiny_smoke_run(tmp_path):
     assert set(results["cold"]["timings"]) >= stages
     assert sum(results["baseline_write"]["rows"].values()) > 0
     assert results["help"]["heavy_modules_loaded"] == []
+
+
+def test_copies_of_a_real_event_article_report_events_with_distinct_event_ids(tmp_path):
+    from builder.articles import parse_article
+    from builder.extract import get_extractor
+    from builder.tables import event_id_for
+
+    generate(600, tmp_path / "corpus", seed=6)
+    extractor = get_extractor()
+    event_ids = [
+        event_id_for(event.name, event.start_date)
+        for path in sorted((tmp_path / "corpus").rglob("*-e.md"))
+        for event in extractor.extract(parse_article(path.read_bytes(), path.name)).events
+    ]
+    # 600 articles hold ~30 copies of 11 real event articles: without renaming, ids would collide
+    assert len(event_ids) > 11
+    assert len(set(event_ids)) == len(event_ids)
