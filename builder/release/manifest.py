@@ -116,8 +116,35 @@ def _canonical(value: object) -> object:
 
 
 def canonical_rows(table: pa.Table) -> list[dict]:
-    """Rows as JSON-ready dicts (dates and times in ISO form)."""
-    return [_canonical(row) for row in table.to_pylist()]
+    """Rows as JSON-ready dicts (dates and times in ISO form).
+
+    Built column by column: dates become ISO text in Arrow, and only columns that hold times
+    (or dates inside lists or structs) go through Python one value at a time.
+    """
+    names = table.column_names
+    columns = [_canonical_column(table.column(name)) for name in names]
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def _canonical_column(column: pa.ChunkedArray) -> list:
+    if pa.types.is_date(column.type):
+        # Arrow writes dates as YYYY-MM-DD, exactly like date.isoformat()
+        return pc.cast(column, pa.string()).to_pylist()
+    if _holds_time(column.type):
+        return [_canonical(value) for value in column.to_pylist()]
+    return column.to_pylist()
+
+
+def _holds_time(kind: pa.DataType) -> bool:
+    if pa.types.is_temporal(kind):
+        return True
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_fixed_size_list(kind):
+        return _holds_time(kind.value_type)
+    if pa.types.is_struct(kind):
+        return any(_holds_time(kind.field(index).type) for index in range(kind.num_fields))
+    if pa.types.is_map(kind):
+        return _holds_time(kind.key_type) or _holds_time(kind.item_type)
+    return False
 
 
 def fingerprint(table: pa.Table, keys: Sequence[str]) -> str:
