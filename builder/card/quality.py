@@ -62,8 +62,10 @@ def render_quality(report: dict | None) -> str:
             )
     lines += [
         "",
-        "Field accuracy is the share of known gold values (not null) that the extractor reproduced, "
-        "over the records that were paired:",
+        "Field accuracy is the share of gold values the extractor reproduced. Event fields are "
+        "checked on every gold event, so a missed event counts as wrong (dates, type and status "
+        "always, the other fields where the gold value is known); person fields are checked on the "
+        "participants paired with a gold participant whose value is known:",
         "",
         "| field | accuracy | checked |",
         "|---|---:|---:|",
