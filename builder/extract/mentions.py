@@ -8,7 +8,7 @@ from functools import cache
 
 from builder.extract.chinese import simplified
 from builder.extract.event_names import clean_name, name_spans
-from builder.extract.text import sentences
+from builder.extract.text import sentence_spans
 from builder.lexicons import load_lines
 from builder.models import Article, Evidence
 
@@ -41,7 +41,7 @@ class Doc:
 def prepare(article: Article) -> Doc:
     """Build the matching copy of an article (same length as ``article.text``)."""
     simple = simplified(article.text)
-    return Doc(article, simple, tuple(sentences(article.text)), simplified(article.title))
+    return Doc(article, simple, sentence_spans(article.text)[0], simplified(article.title))
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
+from functools import lru_cache
 
 from builder.models import Evidence
 
@@ -33,9 +35,21 @@ def _trimmed(text: str, start: int, end: int) -> Iterator[Evidence]:
         yield Evidence(stripped, offset, offset + len(stripped))
 
 
+@lru_cache(maxsize=8)
+def sentence_spans(text: str) -> tuple[tuple[Evidence, ...], tuple[int, ...]]:
+    """The sentences of ``text`` and their start offsets, split once per text.
+
+    The people and organization rules ask for the sentence of every mention; splitting the
+    whole article again for each of them made evidence lookup quadratic in article length.
+    """
+    spans = tuple(sentences(text))
+    return spans, tuple(sentence.start for sentence in spans)
+
+
 def sentence_at(text: str, position: int) -> Evidence:
     """The sentence that contains character ``position`` of ``text``."""
-    for sentence in sentences(text):
-        if sentence.start <= position < sentence.end:
-            return sentence
+    spans, starts = sentence_spans(text)
+    index = bisect_right(starts, position) - 1
+    if index >= 0 and position < spans[index].end:
+        return spans[index]
     raise ValueError(f"position {position} is outside every sentence of the text")
