@@ -154,9 +154,15 @@ def read_name(text: str, start: int) -> int | None:
     return None
 
 
+@cache
+def _long_follower_words() -> tuple[str, ...]:
+    """The follower words of two or more characters (one tuple, so ``str.startswith`` tests them all in C)."""
+    return tuple(word for word in follower_words() if len(word) >= 2)
+
+
 def _long_follower_at(text: str, pos: int) -> bool:
     """Whether a follower word of two or more characters starts at ``pos`` (作为, 作报告)."""
-    return any(len(word) >= 2 and text.startswith(word, pos) for word in follower_words())
+    return text.startswith(_long_follower_words(), pos)
 
 
 def split_org_title(piece: str) -> tuple[str, str]:

@@ -32,6 +32,10 @@ from builder.models import Article, Participant
 
 #: a clause ends here; the words before a name never reach back past one of these
 HARD_STOP = re.compile(r"[，,。；;：:！？!?\n“”\"｜|]")
+#: everything up to and including the last hard stop (``HARD_STOP`` searched from the right)
+_LAST_HARD_STOP = re.compile(r"(?s:.*)" + HARD_STOP.pattern)
+#: a bracket: only a text with one can hold a byline group or close a bracket opened earlier
+_BRACKET = re.compile(r"[（()）]")
 #: a sentence ends here; the words after a name that carry its role stop at one of these
 SENTENCE_STOP = re.compile(r"[。；;！？!?\n]")
 #: what may stand between two names of one list (、，以及 和)
@@ -101,17 +105,18 @@ def _byline_titles() -> tuple[str, ...]:
 def _clause_start(simple: str, name_start: int, floor: int) -> int:
     """Where the words that describe a person begin: after the last hard stop and any lead-in."""
     start = max(floor, name_start - CLAUSE_REACH)
-    for match in HARD_STOP.finditer(simple, start, name_start):
-        start = match.end()
+    last_stop = _LAST_HARD_STOP.match(simple, start, name_start)
+    start = last_stop.end() if last_stop else start
     lead = LEAD_IN.match(simple, start, name_start)
     start = lead.end() if lead else start
-    for byline in BYLINE_GROUP.finditer(simple, start, name_start):
-        start = byline.end()
-    depth = 0
-    for index in range(start, name_start):
-        depth += {"（": 1, "(": 1, "）": -1, ")": -1}.get(simple[index], 0)
-        if depth < 0:
-            start, depth = index + 1, 0
+    if _BRACKET.search(simple, start, name_start):
+        for byline in BYLINE_GROUP.finditer(simple, start, name_start):
+            start = byline.end()
+        depth = 0
+        for index in range(start, name_start):
+            depth += {"（": 1, "(": 1, "）": -1, ")": -1}.get(simple[index], 0)
+            if depth < 0:
+                start, depth = index + 1, 0
     while start < name_start and simple[start] in " \u3000-•·*#>":
         start += 1
     if start == floor and simple.startswith(("以及", "与", "和", "及", "、"), start):
