@@ -15,6 +15,8 @@ NOT_LAST_IN_NAME = frozenset("则在就对向与和及也还又并说称等曾�
 #: a run of Han characters
 HAN = r"[\u3400-\u9fff]"
 HAN_CHAR = re.compile(HAN)
+#: up to two characters that may form a given name: Han characters not in ``NOT_IN_NAME``
+GIVEN_NAME_CHARS = re.compile("(?:(?![" + re.escape("".join(sorted(NOT_IN_NAME))) + "])" + HAN + "){0,2}")
 #: a name written in Latin letters: two or three capitalized words (MengChow Kang, Edward HUMPHREYS)
 LATIN_NAME = re.compile(r"[A-Z][A-Za-z\-']+(?: [A-Z][A-Za-z\-']+){1,2}")
 #: a transliterated foreign name with the middle dot (爱德华·汉弗莱斯)
@@ -60,16 +62,25 @@ def _alternation(words: tuple[str, ...]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
+def _starts_with_one_of(words: tuple[str, ...]) -> str:
+    """A lookahead for the first characters of ``words``: the regex engine then skips, in one step,
+    every position where none of them can start, instead of trying each word of a long alternation.
+
+    Example: ``_starts_with_one_of(("局长", "院士"))`` → ``"(?=[局院])"``
+    """
+    return "(?=[" + re.escape("".join(sorted({word[0] for word in words}))) + "])"
+
+
 @cache
 def title_pattern() -> re.Pattern[str]:
     """One or more titles joined by 兼, anchored at the end of the text before a name.
 
     Example: ``"公安部十一局原副局长"`` matches ``"原副局长"``; ``"党总支副书记兼副院长"`` matches all of it.
     """
-    modifiers = _alternation(load_lines("title_modifiers.txt"))
-    bases = _alternation(load_lines("person_titles.txt"))
+    modifier_words, base_words = load_lines("title_modifiers.txt"), load_lines("person_titles.txt")
+    modifiers, bases = _alternation(modifier_words), _alternation(base_words)
     one = rf"(?:(?:{modifiers})*(?:{bases})(?:助理)?)"
-    return re.compile(rf"{one}(?:兼?{one})*$")
+    return re.compile(rf"{_starts_with_one_of(modifier_words + base_words)}{one}(?:兼?{one})*$")
 
 
 @cache
@@ -81,9 +92,9 @@ def title_run_pattern() -> re.Pattern[str]:
 @cache
 def leading_title_pattern() -> re.Pattern[str]:
     """Titles right after a name (王建华会长, 李昕副教授, 刘礼才副处长)."""
-    modifiers = _alternation(load_lines("title_modifiers.txt"))
-    bases = _alternation(load_lines("person_titles.txt"))
-    return re.compile(rf"(?:{modifiers})*(?:{bases})")
+    modifier_words, base_words = load_lines("title_modifiers.txt"), load_lines("person_titles.txt")
+    modifiers, bases = _alternation(modifier_words), _alternation(base_words)
+    return re.compile(rf"{_starts_with_one_of(modifier_words + base_words)}(?:{modifiers})*(?:{bases})")
 
 
 @cache
@@ -105,7 +116,7 @@ def _is_boundary(text: str, pos: int) -> bool:
     if pos >= len(text):
         return True
     char = text[pos]
-    if not re.match(HAN, char) and not char.isalnum():
+    if not HAN_CHAR.match(char) and not char.isalnum():
         return True
     if char.isascii() and char.isalnum():
         return True
@@ -113,7 +124,7 @@ def _is_boundary(text: str, pos: int) -> bool:
 
 
 def _strong_boundary(text: str, pos: int) -> bool:
-    return pos >= len(text) or (not re.match(HAN, text[pos]) and not text[pos].isalnum())
+    return pos >= len(text) or (not HAN_CHAR.match(text[pos]) and not text[pos].isalnum())
 
 
 def read_name(text: str, start: int) -> int | None:
@@ -135,11 +146,11 @@ def read_name(text: str, start: int) -> int | None:
     if surname is None:
         return None
     given_start = start + len(surname)
+    given_room = len(GIVEN_NAME_CHARS.match(text, given_start).group())
     candidates = [
         end
         for end in (given_start + 2, given_start + 1)
-        if end <= len(text)
-        and all(HAN_CHAR.match(c) and c not in NOT_IN_NAME for c in text[given_start:end])
+        if end - given_start <= given_room
         and text[start:end] not in non_names()
         and not (end - given_start == 2 and text[end - 1] in NOT_LAST_IN_NAME)
     ]

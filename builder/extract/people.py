@@ -215,18 +215,17 @@ def _accept(simple: str, start: int, end: int, floor: int) -> bool:
     if ROLE_KEY.search(simple, line_start, start) or description_after(simple, start, end):
         return True
     after_title = _title_after(simple, end)
-    open_left = not before or not re.match(HAN, before[-1]) or _org_before(simple, clause, start)
+    open_left = not before or not HAN_CHAR.match(before[-1]) or _org_before(simple, clause, start)
     if (
         open_left
         and after_title > end
         and re.match(r"[\s，,、。；;）)等出在致主表指]|$", simple[after_title : after_title + 1])
     ):
         return True
-    rest = simple[end:]
     if (
         _org_before(simple, clause, start)
-        and rest.startswith(follower_words())
-        and not rest.startswith(("的", "和", "与", "及", "等"))
+        and simple.startswith(follower_words(), end)
+        and not simple.startswith(("的", "和", "与", "及", "等"), end)
     ):
         return True
     return False
@@ -413,7 +412,7 @@ def _add_bare_mentions(simple: str, people: dict[str, list[Mention]]) -> None:
         for match in re.finditer(re.escape(name), simple):
             if (match.start(), match.end()) in taken or any(s <= match.start() < e for s, e in taken):
                 continue
-            if match.start() > 0 and re.match(HAN, simple[match.start() - 1]):
+            if match.start() > 0 and HAN_CHAR.match(simple[match.start() - 1]):
                 continue
             stop = CLAUSE_STOP.search(simple, match.end())
             zone = simple[match.end() : stop.start() if stop else len(simple)]
