@@ -14,8 +14,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from builder.errors import ReleaseError
+from builder.release.fingerprints import canonical_rows
 from builder.release.folders import read_manifest
-from builder.release.manifest import canonical_rows
 from builder.release.versions import LEVELS, is_version
 
 #: the stable key of each table as diff reports it (not the storage order key)

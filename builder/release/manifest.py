@@ -11,12 +11,11 @@ import hashlib
 import json
 import os
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 import builder
@@ -24,6 +23,7 @@ import schema
 from builder.documents import DOCUMENTS, build_documents, check_documents
 from builder.errors import BuildFolderError
 from builder.models import DuplicateFile, RejectedFile
+from builder.release.fingerprints import fingerprint, sort_by_key, type_name
 from builder.release.folders import MANIFEST_NAME
 from builder.sources import display_name, is_readable_file
 from builder.validate import QUARANTINE_COLUMNS, ValidationResult
@@ -94,84 +94,6 @@ def source_date() -> str | None:
         raise BuildFolderError(
             "SOURCE_DATE_EPOCH is not an integer", value=epoch, hint="Set it to seconds since 1970-01-01"
         ) from None
-
-
-def sort_by_key(table: pa.Table, keys: Sequence[str]) -> pa.Table:
-    """Rows in ascending key order (ties keep their order)."""
-    if table.num_rows == 0:
-        return table
-    return table.take(pc.sort_indices(table, sort_keys=[(key, "ascending") for key in keys]))
-
-
-def _canonical(value: object) -> object:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return [_canonical(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _canonical(item) for key, item in value.items()}
-    return value
-
-
-def canonical_rows(table: pa.Table) -> list[dict]:
-    """Rows as JSON-ready dicts (dates and times in ISO form).
-
-    Built column by column: dates become ISO text in Arrow, and only columns that hold times
-    (or dates inside lists or structs) go through Python one value at a time.
-    """
-    names = table.column_names
-    columns = [_canonical_column(table.column(name)) for name in names]
-    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
-
-
-def _canonical_column(column: pa.ChunkedArray) -> list:
-    if pa.types.is_date(column.type):
-        # Arrow writes dates as YYYY-MM-DD, exactly like date.isoformat()
-        return pc.cast(column, pa.string()).to_pylist()
-    if _holds_time(column.type):
-        return [_canonical(value) for value in column.to_pylist()]
-    return column.to_pylist()
-
-
-def _holds_time(kind: pa.DataType) -> bool:
-    if pa.types.is_temporal(kind):
-        return True
-    if pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_fixed_size_list(kind):
-        return _holds_time(kind.value_type)
-    if pa.types.is_struct(kind):
-        return any(_holds_time(kind.field(index).type) for index in range(kind.num_fields))
-    if pa.types.is_map(kind):
-        return _holds_time(kind.key_type) or _holds_time(kind.item_type)
-    return False
-
-
-def fingerprint(table: pa.Table, keys: Sequence[str]) -> str:
-    """A content hash of a table that does not depend on the Parquet writer or its version.
-
-    sha256 over the column names and types, then one canonical JSON line per row in key order.
-    """
-    digest = hashlib.sha256()
-    header = [[field.name, type_name(field.type)] for field in table.schema]
-    digest.update(json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n")
-    for row in canonical_rows(sort_by_key(table, keys)):
-        digest.update(json.dumps(row, sort_keys=True, ensure_ascii=False).encode("utf-8") + b"\n")
-    return "sha256:" + digest.hexdigest()
-
-
-def type_name(kind: pa.DataType) -> str:
-    """An Arrow type as text, without the name of list items (Parquet renames ``item`` to ``element``).
-
-    Example: ``type_name(pa.list_(pa.string())) == "list<string>"``
-    """
-    if pa.types.is_list(kind) or pa.types.is_large_list(kind):
-        outer = "large_list" if pa.types.is_large_list(kind) else "list"
-        return f"{outer}<{type_name(kind.value_type)}>"
-    if pa.types.is_struct(kind):
-        inner = ", ".join(f"{field.name}: {type_name(field.type)}" for field in kind)
-        return f"struct<{inner}>"
-    return str(kind)
 
 
 def schema_columns(arrow_schema: pa.Schema) -> dict[str, str]:
@@ -252,13 +174,13 @@ def _accounting(
     return accounting
 
 
-def write_documents(folder: Path, published: dict[str, pa.Table]) -> dict[str, dict]:
+def write_documents(folder: Path, tables: dict[str, pa.Table]) -> dict[str, dict]:
     """Write the ``documents`` config (the published tables regrouped per article); return its file entry.
 
-    It is listed in ``files`` only, not in ``tables``: it is derived, so ``diff`` and the bump
-    follow the four tables it is built from.
+    ``tables`` are the published tables as written, each in key order (``sort_by_key``). The
+    config is listed in ``files`` only, not in ``tables``: it is derived, so ``diff`` and the
+    bump follow the four tables it is built from.
     """
-    tables = {name: sort_by_key(table, TABLE_KEYS[name]) for name, table in published.items()}
     documents = build_documents(tables)
     check_documents(documents, tables)
     relative = table_path(DOCUMENTS)
@@ -288,10 +210,11 @@ def write_build(
     folder = Path(folder)
     files: dict[str, dict] = {}
     tables: dict[str, dict] = {}
+    written: dict[str, pa.Table] = {}
     for name in schema.TABLES:
         arrow_schema = schema.arrow_schema(name)
         table = result.published[name].select(arrow_schema.names).cast(arrow_schema)
-        table = sort_by_key(table, TABLE_KEYS[name])
+        table = written[name] = sort_by_key(table, TABLE_KEYS[name])
         relative = table_path(name)
         write_parquet(table, folder / relative)
         files[relative] = file_entry(folder, relative, rows=table.num_rows, table=name)
@@ -301,11 +224,11 @@ def write_build(
             "extracted": extracted,
             "quarantined": extracted - table.num_rows,
             "key": list(TABLE_KEYS[name]),
-            "fingerprint": fingerprint(table, TABLE_KEYS[name]),
+            "fingerprint": fingerprint(table, TABLE_KEYS[name], ordered=True),
             "columns": schema_columns(arrow_schema),
             "file": relative,
         }
-    files.update(write_documents(folder, {name: result.published[name] for name in schema.TABLES}))
+    files.update(write_documents(folder, written))
     quarantine = result.quarantine.select(list(QUARANTINE_COLUMNS)).cast(quarantine_schema())
     quarantine = sort_by_key(quarantine, QUARANTINE_COLUMNS)
     write_parquet(quarantine, folder / QUARANTINE_FILE)
