@@ -193,7 +193,6 @@ def check_evidence_spans(tables: dict[str, pa.Table]) -> list[Violation]:
     rows without an article or with null fields are left to ``foreign_key`` and ``not_null``.
     A row of a shared event_id passes when the article of any event with that id holds it.
     """
-    texts = tables["articles"].column("text").to_pylist()
     found: list[Violation] = []
     for table in PARENTS:
         data = tables[table]
@@ -211,10 +210,12 @@ def check_evidence_spans(tables: dict[str, pa.Table]) -> list[Violation]:
             known = pc.and_(known, pa.array(np.logical_not(shared)))
         ordered = pc.and_(pc.greater_equal(start, 0), pc.greater_equal(end, start))
         checked = _true_rows(pc.and_(known, ordered))
-        picks = (pc.take(column, checked).to_numpy().tolist() for column in (article_of, start, end))
-        spans = pa.array(
-            [texts[article][first:last] for article, first, last in zip(*picks, strict=True)], pa.string()
+        articles, firsts, lasts = (
+            pc.take(column, checked).to_numpy().tolist() for column in (article_of, start, end)
         )
+        texts = _texts_of(tables["articles"], articles)
+        cut = zip(articles, firsts, lasts, strict=True)
+        spans = pa.array([texts[article][first:last] for article, first, last in cut], pa.string())
         differ = _true_rows(pc.not_equal(spans, pc.take(evidence, checked)))
         bad = np.concatenate([checked[differ], _true_rows(pc.and_(known, pc.invert(ordered))), unowned])
         read = dict(zip(checked[differ].tolist(), pc.take(spans, differ).to_pylist(), strict=True))
@@ -229,6 +230,13 @@ def check_evidence_spans(tables: dict[str, pa.Table]) -> list[Violation]:
             problem = f"is not articles.text[{first}:{last}]{detail}"
             found.append(Violation("evidence_span", table, row, "evidence", evidence[row].as_py(), problem))
     return found
+
+
+def _texts_of(articles: pa.Table, rows: list[int]) -> dict[int, str]:
+    """Row → ``text`` of the given article rows; only these texts leave Arrow, each once."""
+    needed = sorted(set(rows))
+    texts = pc.take(articles.column("text"), pa.array(needed, pa.int64())).to_pylist()
+    return dict(zip(needed, texts, strict=True))
 
 
 def _short(text: str, limit: int = 40) -> str:
