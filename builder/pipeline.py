@@ -13,7 +13,7 @@ from __future__ import annotations
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
@@ -23,19 +23,29 @@ from builder import accounting, card, release
 from builder.articles import DEFAULT_MAX_BYTES, discover, find_duplicates
 from builder.evaluate import EvaluationReport, evaluate, read_gold, read_prediction, score_prediction
 from builder.extract import DEFAULT_EXTRACTOR, get_extractor
-from builder.models import Article, DuplicateFile, Extraction, RejectedFile
+from builder.models import Article, DuplicateFile, RejectedFile
 from builder.progress import track
 from builder.release.manifest import input_hashes
 from builder.tables import TableRows, Tables
 from builder.validate import validate_tables
-from builder.workers import CHUNK_SIZE, ArticleWork, default_jobs, process_files
+from builder.workers import (
+    WORKER_STAGES,
+    ArticleWork,
+    ChunkResult,
+    default_jobs,
+    process_files,
+    split_into_chunks,
+)
 
-__all__ = ["BATCH_SIZE", "STAGES", "ArticleWork", "BuildReport", "TableCollector", "build", "process_files"]
+__all__ = ["STAGES", "ArticleWork", "BuildReport", "TableCollector", "build", "process_files"]
 
-#: articles turned into Arrow rows at a time (bounds the Python objects held in memory)
-BATCH_SIZE = 2048
 #: stages timed on every build, in pipeline order
-STAGES = ("parse+clean", "cache", "detect", "extract", "tables", "validate", "write", "card")
+STAGES = (*WORKER_STAGES, "tables", "validate", "write", "card")
+#: the ``articles`` columns duplicate detection and error lines need (the text is left behind)
+LIGHT_COLUMNS = (
+    "article_id", "url", "canonical_url", "title", "source", "published_date", "fetched_at", "language",
+    "raw_sha256",
+)
 
 
 @dataclass(frozen=True)
@@ -95,39 +105,43 @@ class BuildReport:
 
 
 class TableCollector:
-    """Accumulates rows batch by batch as Arrow tables; drops duplicates and sorts at the end."""
+    """Accumulates the chunks' Arrow rows in input order; drops duplicates and sorts at the end."""
 
-    def __init__(self, batch_size: int = BATCH_SIZE) -> None:
-        self.batch_size = batch_size
-        self.batches: list[tuple[dict[str, pa.Table], dict[str, pa.Array]]] = []
-        self.pending = TableRows()
-        self.pending_articles = 0
+    def __init__(self) -> None:
+        #: per chunk: its tables and the input number of every row's file
+        self.parts: list[tuple[dict[str, pa.Table], dict[str, pa.Array]]] = []
         #: (input number, article without its text) of every article, for duplicate detection
         self.light: list[tuple[int, Article]] = []
+        #: (input number, rejection) of every rejected file
+        self.rejections: list[tuple[int, RejectedFile]] = []
 
-    def add(self, index: int, article: Article, extraction: Extraction) -> None:
-        self.pending.add(article, extraction, origin=index)
-        self.pending_articles += 1
-        self.light.append((index, replace(article, text="", emphasis=())))
-        if self.pending_articles >= self.batch_size:
-            self.flush()
-
-    def flush(self) -> None:
-        """Turn the pending rows into Arrow tables."""
-        if not self.pending_articles:
-            return
-        origins = {name: pa.array(values, pa.int64()) for name, values in self.pending.row_origins.items()}
-        self.batches.append((self.pending.to_arrow(), origins))
-        self.pending = TableRows()
-        self.pending_articles = 0
+    def add(self, chunk: ChunkResult) -> None:
+        """Take one chunk's rows, articles and rejections."""
+        rows = chunk.rows
+        indexes = pa.array(chunk.indexes, pa.int64())
+        self.parts.append((rows.tables, {name: indexes.take(rows.positions[name]) for name in rows.tables}))
+        self.rejections += chunk.unreadable
+        self.rejections += [
+            (chunk.indexes[position], item.rejected)
+            for position, item in enumerate(rows.files)
+            if item.rejected is not None
+        ]
+        columns = rows.tables["articles"].select(LIGHT_COLUMNS).to_pydict()
+        for row, position in enumerate(rows.positions["articles"].to_pylist()):
+            values = {name: columns[name][row] for name in LIGHT_COLUMNS}
+            article = Article(**values, text="", source_file=rows.files[position].source_file)
+            self.light.append((chunk.indexes[position], article))
 
     def articles(self) -> list[Article]:
         """Every article added (text dropped), in input order."""
-        return [article for _, article in self.light]
+        return [article for _, article in sorted(self.light, key=lambda item: item[0])]
+
+    def rejected(self) -> list[RejectedFile]:
+        """Every rejected file, in input order."""
+        return [item for _, item in sorted(self.rejections, key=lambda item: item[0])]
 
     def tables(self, duplicates: Sequence[DuplicateFile]) -> Tables:
         """The tables without the rows of duplicate files, in the order ``build_tables`` gives."""
-        self.flush()
         dropped_files = {item.source_file for item in duplicates}
         kept = [(index, article) for index, article in self.light if article.source_file not in dropped_files]
         dropped = pa.array(
@@ -140,16 +154,16 @@ class TableCollector:
         tables = {}
         empty = TableRows().to_arrow()
         for name in empty:
-            parts = [batch[name] for batch, _ in self.batches] or [empty[name]]
+            parts = [part[name] for part, _ in self.parts] or [empty[name]]
             table = pa.concat_tables(parts)
-            origin = pa.chunked_array([origins[name] for _, origins in self.batches] or [[]], pa.int64())
+            origin = pa.chunked_array([origins[name] for _, origins in self.parts] or [[]], pa.int64())
             if len(dropped):
                 keep = pc.invert(pc.is_in(origin, value_set=dropped))
                 table, origin = table.filter(keep), origin.filter(keep)
             # stable sort by article: the article order of build_tables, rows of one article in article order
             order = pc.sort_indices(article_id_of.take(origin))
             tables[name] = table.take(order).combine_chunks()
-        self.batches = []
+        self.parts = []
         source_files = dict(sorted((article.article_id, article.source_file) for _, article in kept))
         return Tables(tables=tables, source_files=source_files)
 
@@ -188,26 +202,20 @@ def build(
     work = ArticleWork(raw_dir, max_bytes, extractor_name, cache_dir)
     timings = dict.fromkeys(STAGES, 0.0)
     counts = dict.fromkeys(("cached", "detected", "extracted"), 0)
-    rejected: list[RejectedFile] = []
-    #: input files that could not be read (hashed at the end the way the manifest hashes inputs)
-    unread: list[Path] = []
     collector = TableCollector()
     chunks = process_files(input_files, work, jobs or default_jobs())
-    total_chunks = -(-len(input_files) // CHUNK_SIZE)
+    total_chunks = len(split_into_chunks(input_files))
     for chunk in track(chunks, total_chunks, "reading and extracting", enabled=show_progress):
         for stage, seconds in chunk.seconds.items():
             timings[stage] += seconds
         for key, value in chunk.work.items():
             counts[key] += value
         started = time.perf_counter()
-        for result in chunk.files:
-            if isinstance(result.item, RejectedFile):
-                rejected.append(result.item)
-                if result.item.raw_sha256 is None:
-                    unread.append(input_files[result.index])
-            else:
-                collector.add(result.index, result.item, result.extraction)
+        collector.add(chunk)
         timings["tables"] += time.perf_counter() - started
+    rejected = collector.rejected()
+    #: input files that could not be read (hashed at the end the way the manifest hashes inputs)
+    unread = [input_files[index] for index, item in collector.rejections if item.raw_sha256 is None]
     started = time.perf_counter()
     duplicates = sorted(find_duplicates(collector.articles()), key=lambda item: item.source_file)
     tables = collector.tables(duplicates)

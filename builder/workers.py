@@ -1,30 +1,41 @@
-"""Per-article work of a build: read, parse, clean, detect and extract input files, in parallel.
+"""Per-article work of a build: read, parse, clean, detect, extract and shape rows, in parallel.
 
 Files go to workers in chunks; with ``jobs > 1`` a fork-based process pool runs them and the
 results come back in input order, so nothing downstream can tell how many workers there were.
-Everything here shapes an article or its extraction, so this module is part of the article
+A worker hands back each chunk as Arrow rows of the four tables (``ChunkRows``), so the parent
+only concatenates. Chunk boundaries depend on file names only (a file closes a chunk when its
+name hashes to a multiple of the chunk size), so adding or changing a few files leaves the other
+chunks, and their cache entries, as they were.
+Everything here shapes an article, its extraction or its rows, so this module is part of the
 cache's code fingerprint (``builder.cache``); the orchestration in ``builder.pipeline`` is not.
 """
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import time
+import zlib
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow as pa
+
 from builder.articles import parse_input, read_input
-from builder.cache import ArticleCache
+from builder.cache.chunks import ChunkCache, ChunkRows, FileOutcome
 from builder.extract import Extractor, get_extractor
 from builder.extract.detect import detector_for
-from builder.models import Article, Extraction, RejectedFile
+from builder.models import Extraction, RejectedFile
+from builder.tables import TableRows
 
-#: input files per task handed to a worker (small enough to balance, large enough to amortize)
+#: average input files per chunk handed to a worker (small enough to balance, large enough to amortize)
 CHUNK_SIZE = 64
+#: per-article stages, timed in CPU seconds in the workers
+WORKER_STAGES = ("parse+clean", "cache", "detect", "extract", "rows")
 
 
 @dataclass(frozen=True)
@@ -38,70 +49,134 @@ class ArticleWork:
     cache_dir: Path | None
 
 
-@dataclass(frozen=True)
-class FileResult:
-    """One input file after the per-article stages."""
-
-    index: int
-    item: Article | RejectedFile
-    #: None for a rejected file
-    extraction: Extraction | None = None
-
-
 @dataclass
 class ChunkResult:
-    """The results of one chunk of files, in input order, and what producing them cost."""
+    """One chunk of files after the per-article stages, and what producing them cost."""
 
-    files: list[FileResult]
+    #: input number of every file in ``rows.files``
+    indexes: list[int]
+    rows: ChunkRows
+    #: (input number, rejection) of the files that could not be read at all (no bytes, no hash)
+    unreadable: list[tuple[int, RejectedFile]]
     seconds: dict[str, float]
     work: dict[str, int]
 
 
+def split_into_chunks(paths: Sequence[Path], chunk_size: int = CHUNK_SIZE) -> list[list[tuple[int, Path]]]:
+    """``(input number, path)`` pairs in chunks whose ends depend only on the file names.
+
+    A file ends a chunk when the CRC-32 of its name is a multiple of ``chunk_size`` (so chunks
+    hold ``chunk_size`` files on average), and no chunk grows past ``4 * chunk_size`` files.
+
+    Example: inserting a file changes the chunk it lands in and no other.
+    """
+    chunks: list[list[tuple[int, Path]]] = []
+    current: list[tuple[int, Path]] = []
+    for index, path in enumerate(paths):
+        current.append((index, path))
+        name = path.name.encode("utf-8", "surrogateescape")
+        if zlib.crc32(name) % chunk_size == 0 or len(current) >= 4 * chunk_size:
+            chunks.append(current)
+            current = []
+    if current:
+        chunks.append(current)
+    return chunks
+
+
 class ArticleWorker:
-    """Reads, parses, detects and extracts files; one per process."""
+    """Reads, parses, detects and extracts files and shapes their rows; one per process."""
 
     def __init__(self, work: ArticleWork) -> None:
         self.work = work
         self.extractor: Extractor = get_extractor(work.extractor_name)
         self.might_report_event = detector_for(self.extractor.name)
         self.cache = (
-            ArticleCache(work.cache_dir, self.extractor.name, self.extractor.version)
+            ChunkCache(work.cache_dir, self.extractor.name, self.extractor.version)
             if work.cache_dir is not None
             else None
         )
 
     def run(self, chunk: Sequence[tuple[int, Path]]) -> ChunkResult:
         """Process ``chunk`` of (input number, path) pairs."""
-        seconds = dict.fromkeys(("parse+clean", "detect", "extract", "cache"), 0.0)
+        seconds = dict.fromkeys(WORKER_STAGES, 0.0)
         work = dict.fromkeys(("cached", "detected", "extracted"), 0)
-        files = []
+        indexes: list[int] = []
+        contents: list[bytes] = []
+        files: list[tuple[str, str]] = []
+        unreadable: list[tuple[int, RejectedFile]] = []
+        started = time.process_time()
         for index, path in chunk:
-            started = time.process_time()
             raw = read_input(path, self.work.raw_dir, self.work.max_bytes)
             if isinstance(raw, RejectedFile):
-                seconds["parse+clean"] += time.process_time() - started
-                files.append(FileResult(index, raw))
+                unreadable.append((index, raw))
                 continue
             source_file, content = raw
-            if self.cache is not None:
-                hit = self.cache.get(source_file, content)
-                seconds["cache"] += time.process_time() - started
-                if hit is not None:
-                    work["cached"] += 1
-                    files.append(FileResult(index, *hit))
-                    continue
-            files.append(self._parse_and_extract(index, source_file, content, seconds, work))
-        return ChunkResult(files, seconds, work)
+            indexes.append(index)
+            contents.append(content)
+            files.append((source_file, hashlib.sha256(content).hexdigest()))
+        read = time.process_time()
+        seconds["parse+clean"] += read - started
+        rows = self.cache.get(files) if self.cache is not None else None
+        seconds["cache"] += time.process_time() - read
+        if rows is not None:
+            work["cached"] += len(files)
+        else:
+            rows = self._rows(files, contents, seconds, work)
+        return ChunkResult(indexes, rows, unreadable, seconds, work)
 
-    def _parse_and_extract(
-        self, index: int, source_file: str, content: bytes, seconds: dict[str, float], work: dict[str, int]
-    ) -> FileResult:
+    def _rows(
+        self,
+        files: list[tuple[str, str]],
+        contents: list[bytes],
+        seconds: dict[str, float],
+        work: dict[str, int],
+    ) -> ChunkRows:
+        """A chunk missing from the cache: files found in other entries are reused, the others processed."""
+        outcomes: list[FileOutcome] = []
+        fresh = TableRows()
+        #: id of a source entry → (its rows, {position there: position here})
+        reused: dict[int, tuple[ChunkRows, dict[int, int]]] = {}
+        for position, ((source_file, raw_sha256), content) in enumerate(zip(files, contents, strict=True)):
+            started = time.process_time()
+            found = self.cache.find(source_file, raw_sha256) if self.cache is not None else None
+            seconds["cache"] += time.process_time() - started
+            if found is not None:
+                source, source_position = found
+                reused.setdefault(id(source), (source, {}))[1][source_position] = position
+                outcomes.append(source.files[source_position])
+                work["cached"] += 1
+                continue
+            outcomes.append(self._process(position, source_file, raw_sha256, content, fresh, seconds, work))
+        started = time.process_time()
+        tables = fresh.to_arrow()
+        positions = {name: pa.array(origins, pa.int32()) for name, origins in fresh.row_origins.items()}
+        parts = [ChunkRows((), tables, positions)]
+        parts += [source.select(renumbered) for source, renumbered in reused.values()]
+        rows = ChunkRows.merge(outcomes, parts)
+        seconds["rows"] += time.process_time() - started
+        if self.cache is not None:
+            started = time.process_time()
+            self.cache.put(rows)
+            seconds["cache"] += time.process_time() - started
+        return rows
+
+    def _process(
+        self,
+        position: int,
+        source_file: str,
+        raw_sha256: str,
+        content: bytes,
+        rows: TableRows,
+        seconds: dict[str, float],
+        work: dict[str, int],
+    ) -> FileOutcome:
+        """Parse, detect and extract one file, adding its rows to ``rows``."""
         started = time.process_time()
         item = parse_input(source_file, content)
         parsed = time.process_time()
         seconds["parse+clean"] += parsed - started
         if isinstance(item, RejectedFile):
-            return FileResult(index, item)
+            return FileOutcome(source_file, raw_sha256, item)
         detected = self.might_report_event(item)
         checked = time.process_time()
         seconds["detect"] += checked - parsed
@@ -114,10 +189,9 @@ class ArticleWorker:
             extraction = Extraction(item.article_id, self.extractor.name, self.extractor.version)
         extracted = time.process_time()
         seconds["extract"] += extracted - checked
-        if self.cache is not None:
-            self.cache.put(content, item, extraction)
-            seconds["cache"] += time.process_time() - extracted
-        return FileResult(index, item, extraction)
+        rows.add(item, extraction, origin=position)
+        seconds["rows"] += time.process_time() - extracted
+        return FileOutcome(source_file, raw_sha256)
 
 
 _process_worker: ArticleWorker | None = None
@@ -148,8 +222,7 @@ def process_files(
     With ``jobs > 1`` a process pool works on at most ``4 * jobs`` chunks ahead of the consumer,
     so memory stays bounded however many files there are.
     """
-    numbered = list(enumerate(paths))
-    chunks = [numbered[start : start + chunk_size] for start in range(0, len(numbered), chunk_size)]
+    chunks = split_into_chunks(paths, chunk_size)
     if jobs <= 1 or len(chunks) <= 1:
         worker = ArticleWorker(work)
         for chunk in chunks:

@@ -1,17 +1,21 @@
-"""The article cache: faithful round trips, misses on any change, and a folder that is safe to delete."""
+"""The build cache: faithful round trips, misses on any change, and a folder that is safe to delete."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from datetime import date
 from pathlib import Path
 
+import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builder.articles import parse_article
-from builder.cache import CACHEDIR_TAG, ArticleCache, fingerprint_of, fingerprinted_files
-from builder.models import Event, Evidence, Extraction, Organization, Participant
+from builder.cache import CACHEDIR_TAG, fingerprint_of, fingerprinted_files
+from builder.cache.chunks import ChunkCache, ChunkRows, FileOutcome
+from builder.models import Event, Evidence, Extraction, Organization, Participant, RejectedFile
+from builder.tables import TableRows
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "data" / "raw" / "cnis-2024-12-10-seed.md"
@@ -52,78 +56,131 @@ def full_extraction(article_id: str) -> Extraction:
     return Extraction(article_id=article_id, extractor="rules", extractor_version="9.9", events=(event, bare))
 
 
-def test_an_entry_round_trips_the_article_and_every_field_of_the_extraction(tmp_path):
-    raw, article = seed_article()
-    extraction = full_extraction(article.article_id)
-    cache = ArticleCache(tmp_path, "rules", "1")
-    assert cache.get(SEED.name, raw) is None
-    cache.put(raw, article, extraction)
-    assert cache.get(SEED.name, raw) == (article, extraction)
+def chunk_of(*members: tuple[bytes, object, Extraction | None]) -> ChunkRows:
+    """A chunk made as a worker makes one; members are (raw bytes, article or rejection, extraction)."""
+    rows = TableRows()
+    files = []
+    for position, (raw, item, extraction) in enumerate(members):
+        digest = hashlib.sha256(raw).hexdigest()
+        if isinstance(item, RejectedFile):
+            files.append(FileOutcome(item.source_file, digest, item))
+            continue
+        files.append(FileOutcome(item.source_file, digest))
+        rows.add(item, extraction, origin=position)
+    positions = {name: pa.array(origins, pa.int32()) for name, origins in rows.row_origins.items()}
+    return ChunkRows(tuple(files), rows.to_arrow(), positions)
 
 
-def test_changed_bytes_name_or_extractor_version_miss(tmp_path):
+def keys(rows: ChunkRows) -> list[tuple[str, str]]:
+    return [(item.source_file, item.raw_sha256) for item in rows.files]
+
+
+def assert_same_rows(left: ChunkRows, right: ChunkRows) -> None:
+    assert left.files == right.files
+    for name, table in right.tables.items():
+        assert left.tables[name].equals(table), name
+        assert left.positions[name].equals(right.positions[name]), name
+
+
+def two_file_chunk() -> ChunkRows:
     raw, article = seed_article()
-    cache = ArticleCache(tmp_path, "rules", "1")
-    cache.put(raw, article, full_extraction(article.article_id))
-    assert cache.get(SEED.name, raw + b"\n") is None
-    assert cache.get("renamed.md", raw) is None
-    assert ArticleCache(tmp_path, "rules", "2").get(SEED.name, raw) is None
-    assert ArticleCache(tmp_path, "other", "1").get(SEED.name, raw) is None
+    digest = hashlib.sha256(b"x").hexdigest()
+    rejected = RejectedFile("broken.md", "front matter", "no closing --- line", digest)
+    return chunk_of((raw, article, full_extraction(article.article_id)), (b"x", rejected, None))
+
+
+def test_an_entry_round_trips_files_rejections_and_every_row(tmp_path):
+    rows = two_file_chunk()
+    cache = ChunkCache(tmp_path, "rules", "1")
+    assert cache.get(keys(rows)) is None
+    cache.put(rows)
+    assert_same_rows(cache.get(keys(rows)), rows)
+    assert rows.tables["events"].num_rows == 2 and rows.files[1].rejected is not None
+
+
+def test_changed_bytes_name_order_or_extractor_version_miss(tmp_path):
+    rows = two_file_chunk()
+    cache = ChunkCache(tmp_path, "rules", "1")
+    cache.put(rows)
+    (name, digest), other = keys(rows)
+    assert cache.get([(name, hashlib.sha256(b"changed").hexdigest()), other]) is None
+    assert cache.get([("renamed.md", digest), other]) is None
+    assert cache.get([other, (name, digest)]) is None
+    assert ChunkCache(tmp_path, "rules", "2").get(keys(rows)) is None
+    assert ChunkCache(tmp_path, "other", "1").get(keys(rows)) is None
+
+
+def test_a_file_of_any_entry_is_found_and_its_rows_taken_alone(tmp_path):
+    raw, article = seed_article()
+    rows = two_file_chunk()
+    ChunkCache(tmp_path, "rules", "1").put(rows)
+    cache = ChunkCache(tmp_path, "rules", "1")
+    found = cache.find(article.source_file, hashlib.sha256(raw).hexdigest())
+    assert found is not None and found[1] == 0
+    alone = ChunkRows.merge([rows.files[0]], [found[0].select({0: 0})])
+    assert_same_rows(alone, chunk_of((raw, article, full_extraction(article.article_id))))
+    assert cache.find(article.source_file, hashlib.sha256(b"other bytes").hexdigest()) is None
 
 
 def test_damaged_entries_are_misses_and_get_rewritten(tmp_path):
-    raw, article = seed_article()
-    extraction = full_extraction(article.article_id)
-    cache = ArticleCache(tmp_path, "rules", "1")
-    cache.put(raw, article, extraction)
-    entry = cache.path_for(SEED.name, raw)
-    text = entry.read_text(encoding="utf-8")
-    wrong_type = text.replace('"edition": 8', '"edition": "8"')
-    assert wrong_type != text
-    for damaged in (text[: len(text) // 2], "", "[]", '{"article": {}, "extraction": {}}', wrong_type):
-        entry.write_text(damaged, encoding="utf-8")
-        assert cache.get(SEED.name, raw) is None, damaged[:40]
-    cache.put(raw, article, extraction)
-    assert cache.get(SEED.name, raw) == (article, extraction)
+    rows = two_file_chunk()
+    cache = ChunkCache(tmp_path, "rules", "1")
+    cache.put(rows)
+    entry = cache.path_for(keys(rows))
+    data = entry.read_bytes()
+    wrong_header = data.replace(b'"tables"', b'"tablez"')
+    assert wrong_header != data
+    for damaged in (data[: len(data) // 2], b"", b"[]", data[:40], wrong_header, data[:-9]):
+        entry.write_bytes(damaged)
+        assert cache.get(keys(rows)) is None, damaged[:40]
+        assert ChunkCache(tmp_path, "rules", "1").find(*keys(rows)[0]) is None
+    cache.put(rows)
+    assert_same_rows(cache.get(keys(rows)), rows)
 
 
 def test_the_folder_holds_only_entries_and_its_tag_and_is_safe_to_delete(tmp_path):
-    raw, article = seed_article()
+    rows = two_file_chunk()
     folder = tmp_path / "cache"
-    cache = ArticleCache(folder, "rules", "1")
-    cache.put(raw, article, full_extraction(article.article_id))
+    cache = ChunkCache(folder, "rules", "1")
+    cache.put(rows)
     files = {path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()}
-    entry = cache.path_for(SEED.name, raw).relative_to(folder).as_posix()
+    entry = cache.path_for(keys(rows)).relative_to(folder).as_posix()
     assert files == {"CACHEDIR.TAG", entry}
     assert (folder / "CACHEDIR.TAG").read_text(encoding="utf-8") == CACHEDIR_TAG
     shutil.rmtree(folder)
-    assert cache.get(SEED.name, raw) is None
-    cache.put(raw, article, full_extraction(article.article_id))
-    assert cache.get(SEED.name, raw) is not None
+    assert cache.get(keys(rows)) is None
+    cache.put(rows)
+    assert cache.get(keys(rows)) is not None
 
 
 def test_an_unwritable_folder_costs_only_a_miss(tmp_path):
-    raw, article = seed_article()
+    rows = two_file_chunk()
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder should be", encoding="utf-8")
-    cache = ArticleCache(blocker, "rules", "1")
-    cache.put(raw, article, full_extraction(article.article_id))
-    assert cache.get(SEED.name, raw) is None
+    cache = ChunkCache(blocker, "rules", "1")
+    cache.put(rows)
+    assert cache.get(keys(rows)) is None
 
 
-def test_the_fingerprint_follows_rules_and_lexicons_but_not_later_stages(tmp_path):
-    package = tmp_path / "builder"
+def test_the_fingerprint_follows_rules_lexicons_rows_and_schema_but_not_later_stages(tmp_path):
+    package, schema_package = tmp_path / "builder", tmp_path / "schema"
     shutil.copytree(REPO / "builder", package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "schema", schema_package, ignore=shutil.ignore_patterns("__pycache__"))
     names = {path.relative_to(package).as_posix() for path in fingerprinted_files(package)}
     assert {"extract/rules.py", "extract/detect.py", "lexicons/event_types.tsv", "articles.py"} <= names
-    assert "workers.py" in names
-    assert not names & {"card.py", "validate.py", "tables.py", "cli.py", "pipeline.py"}
-    before = fingerprint_of(package)
-    (package / "card.py").write_text("# a later stage cannot change an extraction\n", encoding="utf-8")
-    assert fingerprint_of(package) == before
+    assert {"workers.py", "tables.py", "cache/chunks.py"} <= names
+    assert not names & {"validate.py", "cli.py", "pipeline.py", "documents.py"}
+    assert not any(name.startswith(("card/", "release/")) for name in names)
+    before = fingerprint_of(package, schema_package)
+    (package / "validate.py").write_text("# a later stage cannot change a row\n", encoding="utf-8")
+    assert fingerprint_of(package, schema_package) == before
+    with (schema_package / "events.py").open("a", encoding="utf-8") as stream:
+        stream.write("# the contract shapes cached rows\n")
+    after_schema = fingerprint_of(package, schema_package)
+    assert after_schema != before
     with (package / "lexicons" / "event_types.tsv").open("a", encoding="utf-8") as stream:
         stream.write("研习营\tseminar\n")
-    assert fingerprint_of(package) != before
+    assert fingerprint_of(package, schema_package) != after_schema
 
 
 texts = st.text(alphabet=st.sampled_from("论坛在京举办。ab “”\n\t0"), max_size=12)
@@ -149,10 +206,20 @@ events = st.builds(
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(events, max_size=3))
-def test_any_extraction_round_trips(tmp_path_factory, generated):
+@given(st.lists(events, max_size=3), st.lists(events, max_size=2))
+def test_any_extractions_round_trip_and_split_back_per_file(tmp_path_factory, first_events, second_events):
     raw, article = seed_article()
-    extraction = Extraction(article.article_id, "rules", "1", tuple(generated))
-    cache = ArticleCache(tmp_path_factory.mktemp("cache"), "rules", "1")
-    cache.put(raw, article, extraction)
-    assert cache.get(SEED.name, raw) == (article, extraction)
+    other_raw = raw.replace(b"cnis", b"cnis-copy", 1)
+    other = parse_article(other_raw, "copy.md")
+    rows = chunk_of(
+        (raw, article, Extraction(article.article_id, "rules", "1", tuple(first_events))),
+        (other_raw, other, Extraction(other.article_id, "rules", "1", tuple(second_events))),
+    )
+    cache = ChunkCache(tmp_path_factory.mktemp("cache"), "rules", "1")
+    cache.put(rows)
+    assert_same_rows(cache.get(keys(rows)), rows)
+    # the second file alone, then both again in the other order of sources
+    second = ChunkRows.merge([rows.files[1]], [rows.select({1: 0})])
+    extraction = Extraction(other.article_id, "rules", "1", tuple(second_events))
+    assert_same_rows(second, chunk_of((other_raw, other, extraction)))
+    assert_same_rows(ChunkRows.merge(rows.files, [rows.select({1: 1}), rows.select({0: 0})]), rows)

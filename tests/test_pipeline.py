@@ -11,6 +11,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from builder.articles import DEFAULT_MAX_BYTES, discover, find_duplicates, read_articles
 from builder.extract import get_extractor, mentions
@@ -25,6 +27,7 @@ from builder.models import Article, DuplicateFile
 from builder.pipeline import STAGES, ArticleWork, TableCollector, build, process_files
 from builder.release.manifest import input_hashes
 from builder.tables import build_tables
+from builder.workers import split_into_chunks
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
@@ -52,17 +55,15 @@ def plain_tables(raw_dir: Path):
     return build_tables(articles, [extractor.extract(article) for article in articles]), duplicates
 
 
-def streamed_tables(raw_dir: Path, *, jobs: int, cache_dir: Path | None, chunk_size: int, batch_size: int):
-    """The pipeline's per-article stages and table collection, with small chunks and batches."""
-    collector = TableCollector(batch_size=batch_size)
+def streamed_tables(raw_dir: Path, *, jobs: int, cache_dir: Path | None, chunk_size: int):
+    """The pipeline's per-article stages and table collection, with small chunks."""
+    collector = TableCollector()
     work = ArticleWork(raw_dir, DEFAULT_MAX_BYTES, "rules", cache_dir)
     counts: dict[str, int] = {}
     for chunk in process_files(discover(raw_dir), work, jobs, chunk_size=chunk_size):
         for key, value in chunk.work.items():
             counts[key] = counts.get(key, 0) + value
-        for result in chunk.files:
-            if isinstance(result.item, Article):
-                collector.add(result.index, result.item, result.extraction)
+        collector.add(chunk)
     duplicates = list(find_duplicates(collector.articles()))
     return collector.tables(duplicates), duplicates, counts
 
@@ -78,10 +79,10 @@ def assert_same_tables(left, right) -> None:
 def test_streamed_tables_equal_a_plain_build_cold_and_warm(tmp_path, jobs):
     expected, _ = plain_tables(RAW)
     cache = tmp_path / "cache"
-    cold, _, cold_counts = streamed_tables(RAW, jobs=jobs, cache_dir=cache, chunk_size=3, batch_size=5)
+    cold, _, cold_counts = streamed_tables(RAW, jobs=jobs, cache_dir=cache, chunk_size=3)
     assert_same_tables(cold, expected)
     assert cold_counts["cached"] == 0
-    warm, _, warm_counts = streamed_tables(RAW, jobs=jobs, cache_dir=cache, chunk_size=4, batch_size=7)
+    warm, _, warm_counts = streamed_tables(RAW, jobs=jobs, cache_dir=cache, chunk_size=4)
     assert_same_tables(warm, expected)
     assert warm_counts == {"cached": len(discover(RAW)), "detected": 0, "extracted": 0}
 
@@ -98,7 +99,7 @@ def test_duplicates_are_dropped_as_a_plain_build_drops_them(tmp_path):
         encoding="utf-8",
     )
     expected, expected_duplicates = plain_tables(raw)
-    tables, duplicates, _ = streamed_tables(raw, jobs=2, cache_dir=None, chunk_size=5, batch_size=4)
+    tables, duplicates, _ = streamed_tables(raw, jobs=2, cache_dir=None, chunk_size=5)
     assert_same_tables(tables, expected)
     assert sorted(duplicates, key=lambda item: item.source_file) == sorted(
         expected_duplicates, key=lambda item: item.source_file
@@ -111,10 +112,10 @@ def test_one_changed_file_is_the_only_one_parsed_again(tmp_path):
     raw = tmp_path / "raw"
     shutil.copytree(RAW, raw)
     cache = tmp_path / "cache"
-    streamed_tables(raw, jobs=1, cache_dir=cache, chunk_size=8, batch_size=8)
+    streamed_tables(raw, jobs=1, cache_dir=cache, chunk_size=8)
     with (raw / "cnis-2024-12-10-seed.md").open("a", encoding="utf-8") as stream:
         stream.write("\n本文已更新。\n")
-    tables, _, counts = streamed_tables(raw, jobs=1, cache_dir=cache, chunk_size=8, batch_size=8)
+    tables, _, counts = streamed_tables(raw, jobs=1, cache_dir=cache, chunk_size=8)
     assert counts == {"cached": len(discover(raw)) - 1, "detected": 1, "extracted": 1}
     expected, _ = plain_tables(raw)
     assert_same_tables(tables, expected)
@@ -239,3 +240,28 @@ def test_the_manifest_hashes_inputs_as_a_fresh_read_would_even_on_hostile_inputs
     report = build(raw, tmp_path / "out" / "build", jobs=2, cache_dir=tmp_path / "cache")
     assert report.manifest["inputs"] == input_hashes(raw, discover(raw))
     assert any(value is None for value in report.manifest["inputs"].values())
+
+
+file_names = st.lists(
+    st.text(alphabet="abcdefgh-0123456789", min_size=1, max_size=8), unique=True, max_size=60
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(file_names, st.integers(1, 6), st.data())
+def test_chunks_cover_every_file_once_and_an_insertion_changes_only_its_own_chunk(names, chunk_size, data):
+    paths = sorted(Path(f"{name}.md") for name in names)
+    chunks = split_into_chunks(paths, chunk_size)
+    assert [pair for chunk in chunks for pair in chunk] == list(enumerate(paths))
+    assert all(0 < len(chunk) <= 4 * chunk_size for chunk in chunks)
+    new = Path(data.draw(st.text(alphabet="ijklmn", min_size=1, max_size=6)) + ".md")
+    grown = split_into_chunks(sorted([*paths, new]), chunk_size)
+    before = {tuple(path for _, path in chunk) for chunk in chunks}
+    after = {tuple(path for _, path in chunk) for chunk in grown}
+    # the chunk the new file lands in changes (split in two if the new name ends a chunk); past
+    # the size cap the chunks after it may shift too
+    changed = [chunk for chunk in after if chunk not in before]
+    assert any(new in chunk for chunk in changed)
+    if all(len(chunk) < 4 * chunk_size for chunk in grown):
+        assert len(changed) <= 2
+        assert len([chunk for chunk in before if chunk not in after]) <= 1
