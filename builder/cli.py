@@ -61,10 +61,10 @@ JobsOption = Annotated[
     typer.Option("--jobs", "-j", min=1, help="Worker processes for per-article work (default: every core).",
                  show_default=False),
 ]
-NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the article cache.")]
+NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the build cache.")]
 CacheDirOption = Annotated[
     Path,
-    typer.Option("--cache-dir", help="Folder of the article cache, safe to delete (default: .cache/builder).",
+    typer.Option("--cache-dir", help="Folder of the build cache, safe to delete (default: .cache/builder).",
                  show_default=False),
 ]
 

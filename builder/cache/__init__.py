@@ -28,7 +28,7 @@ DEFAULT_CACHE_DIR = Path(".cache/builder")
 #: layout of the entries; bump when it changes (entries of other layouts are never read)
 CACHE_FORMAT = "2"
 #: marks the folder as a cache for backup tools (https://bford.info/cachedir/)
-CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# builder article cache; safe to delete.\n"
+CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# builder build cache; safe to delete.\n"
 #: modules of the later stages, which cannot change an article, its extraction or its rows
 LATER_STAGES = (
     "__main__.py", "accounting.py", "card", "card.py", "cli.py", "documents.py", "evaluate", "pipeline.py",
