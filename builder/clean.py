@@ -104,44 +104,40 @@ def _remove_blocks(body: str) -> str:
 def _strip_emphasis(line: str) -> tuple[str, list[tuple[int, int]]]:
     """Remove ``*``/``__`` emphasis markers, returning the plain line and the emphasized spans.
 
+    Runs of markers alternately open and close emphasis, so the pieces between them at odd
+    positions are the emphasized ones (the last one too when its run is never closed).
+
     Example: ``"**吴世忠**的发言"`` → ``("吴世忠的发言", [(0, 3)])``
     """
-    out: list[str] = []
+    pieces = _EMPHASIS_RUN.split(line)
     spans: list[tuple[int, int]] = []
-    length = 0
-    open_at: int | None = None
-    position = 0
-    for match in _EMPHASIS_RUN.finditer(line):
-        chunk = line[position : match.start()]
-        out.append(chunk)
-        length += len(chunk)
-        position = match.end()
-        if open_at is None:
-            open_at = length
-        else:
-            if length > open_at:
-                spans.append((open_at, length))
-            open_at = None
-    tail = line[position:]
-    out.append(tail)
-    length += len(tail)
-    if open_at is not None and length > open_at:
-        spans.append((open_at, length))
-    return "".join(out), spans
+    position = len(pieces[0])
+    for index in range(1, len(pieces)):
+        end = position + len(pieces[index])
+        if index & 1 and end > position:
+            spans.append((position, end))
+        position = end
+    return "".join(pieces), spans
+
+
+def _group_one(match: re.Match[str]) -> str:
+    # cheaper than the template r"\1", which Python 3.11 expands in Python code for every match
+    return match[1]
 
 
 def _clean_line(line: str) -> tuple[str, list[tuple[int, int]]]:
     """Clean one Markdown line: images, link targets, tags, heading and list markers, emphasis.
 
+    ``line`` comes from a body ``strip_invisible`` has already cleaned; ``clean_body`` calls this
+    only for a line ``_MARKUP`` finds something in (any other line is just stripped).
+
     Example: ``"## **论坛** [议程](https://x.cn/a) ##"`` → ``("论坛 议程", [(0, 2)])``
     """
-    if not _MARKUP.search(line):
-        return line.strip(), []
     # each substitution runs only when its marker character is there (same result, less time)
     if "[" in line:
-        line = _LINK.sub(r"\1", _IMAGE.sub("", line)) if "![" in line else _LINK.sub(r"\1", line)
+        line = _LINK.sub(_group_one, _IMAGE.sub("", line) if "![" in line else line)
     if "<" in line:
-        line = _TAG.sub("", _AUTOLINK.sub(r"\1", line))
+        line = _TAG.sub("", _AUTOLINK.sub(_group_one, line))
     if not line.strip():
         return "", []
     if _RULE.fullmatch(line):
@@ -155,12 +151,16 @@ def _clean_line(line: str) -> tuple[str, list[tuple[int, int]]]:
     if bullet := _BULLET.match(line):
         line = line[bullet.end() :]
     if "\\" in line:
-        line = _ESCAPE.sub(r"\1", line)
+        line = _ESCAPE.sub(_group_one, line)
     # an entity may decode to a line break or control character; a line stays one line
-    line = strip_invisible(html.unescape(line).replace("\n", " ") if "&" in line else line)
+    # (without an entity the line has nothing invisible: the whole body was cleaned of it)
+    if "&" in line:
+        line = strip_invisible(html.unescape(line).replace("\n", " "))
     line = line.replace("\u3000", " ").replace("\xa0", " ")
     plain, spans = _strip_emphasis(line) if "*" in line or "_" in line else (line, [])
     stripped = plain.strip()
+    if not spans:
+        return stripped, spans
     shift = len(plain) - len(plain.lstrip())
     spans = [
         (max(0, start - shift), min(len(stripped), end - shift))
@@ -204,35 +204,37 @@ def clean_body(body: str) -> CleanText:
     """
     body = _remove_blocks(strip_invisible(body))
     cut_markers = _cut_markers()
+    boilerplate_lines = _boilerplate_lines()
+    boilerplate_match = _boilerplate_pattern().match
+    has_markup = _MARKUP.search
     paragraphs: list[tuple[str, list[tuple[int, int]]]] = []
-    current_lines: list[str] = []
-    current_spans: list[tuple[int, int]] = []
-    current_length = 0
-
-    def flush() -> None:
-        nonlocal current_lines, current_spans, current_length
-        if current_lines:
-            paragraphs.append(("\n".join(current_lines), current_spans))
-        current_lines, current_spans, current_length = [], [], 0
-
+    lines: list[str] = []
+    spans: list[tuple[int, int]] = []
+    length = 0
+    # one loop with the common cases inline (a blank line, a line of plain prose): a function
+    # call per line was a third of the cleaner's time
     for raw_line in body.split("\n"):
-        if not raw_line or raw_line.isspace():  # the most common line: a paragraph break
-            flush()
+        if not raw_line or raw_line.isspace():  # a paragraph break
+            if lines:
+                paragraphs.append(("\n".join(lines), spans))
+                lines, spans, length = [], [], 0
             continue
-        line, spans = _clean_line(raw_line)
+        if has_markup(raw_line) is None:
+            line, line_spans = raw_line.strip(), None
+        else:
+            line, line_spans = _clean_line(raw_line)
         if line in cut_markers:
             break
-        if not line:
-            if not raw_line.strip():
-                flush()
+        if not line or line in boilerplate_lines or boilerplate_match(line) is not None:
             continue
-        if is_boilerplate(line):
-            continue
-        offset = current_length + (1 if current_lines else 0)
-        current_spans.extend((offset + start, offset + end) for start, end in spans)
-        current_lines.append(line)
-        current_length = offset + len(line)
-    flush()
+        if lines:
+            length += 1
+        if line_spans:
+            spans.extend((length + start, length + end) for start, end in line_spans)
+        lines.append(line)
+        length += len(line)
+    if lines:
+        paragraphs.append(("\n".join(lines), spans))
 
     seen: set[str] = set()
     pieces: list[str] = []
