@@ -103,8 +103,11 @@ _COUNT = (
     r"(?P<number>\d+(?:,\d{3})*(?:\.\d+)?[万萬]?|[" + CHINESE_NUMERAL_CHARS + r"]+)"
     r"\s*(?P<after>余|餘|多|\+|来|來)?"
 )
-#: people units: 人, 名, 位 (not 家 organizations, 所 schools, 支 teams)
-_PEOPLE = re.compile(_COUNT + r"\s*(?P<unit>人次|人|名|位)")
+#: what an attendance phrase can start with: the first character of a qualifier, a digit or a numeral
+_COUNT_FIRST = r"(?=[\d近约約超逾共总總" + CHINESE_NUMERAL_CHARS + r"])"
+#: people units: 人, 名, 位 (not 家 organizations, 所 schools, 支 teams); the lookahead lets the
+#: regex engine skip every other position in one step
+_PEOPLE = re.compile(_COUNT_FIRST + _COUNT + r"\s*(?P<unit>人次|人|名|位)")
 
 
 @dataclass(frozen=True)

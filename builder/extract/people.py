@@ -196,9 +196,8 @@ def _names_without_surname(simple: str, taken: set[int]) -> list[tuple[int, int]
     return spans
 
 
-def _accept(simple: str, start: int, end: int, floor: int) -> bool:
-    """Whether the name candidate at ``start:end`` is a person in context."""
-    clause = _clause_start(simple, start, floor)
+def _accept(simple: str, start: int, end: int, clause: int) -> bool:
+    """Whether the name candidate at ``start:end``, its clause starting at ``clause``, is a person."""
     before = simple[clause:start].rstrip(" \u3000\u00a0")
     if before.endswith(_byline_titles()):
         return False
@@ -264,25 +263,25 @@ def _mentions(simple: str, original: str) -> list[Mention]:
         floor = mentions[-1].after if mentions else 0
         if mentions and start < floor:
             continue
-        if _completes_title(simple, start, floor):
+        clause = _clause_start(simple, start, floor)
+        if _completes_title(simple, start, clause):
             continue
         name = simple[start:end]
         if (
-            _accept(simple, start, end, floor)
+            _accept(simple, start, end, clause)
             or _in_name_list(simple, start, end)
             or (LATIN_NAME.fullmatch(name) is not None)
         ):
-            mention = _describe(simple, original, start, end, floor)
-            if name in known and not _title_before(simple, _clause_start(simple, start, floor), start):
+            mention = _describe(simple, original, start, end, clause)
+            if name in known and not _title_before(simple, clause, start):
                 mention.affiliation = mention.position = None
             mentions.append(mention)
             known.add(name)
     return mentions
 
 
-def _completes_title(simple: str, start: int, floor: int) -> bool:
+def _completes_title(simple: str, start: int, clause: int) -> bool:
     """True when the first character of a candidate ends a title instead (局长孙东 is not 长孙东)."""
-    clause = _clause_start(simple, start, floor)
     match = title_pattern().search(simple[clause : start + 1])
     return match is not None and match.end() == start + 1 - clause and match.start() < start - clause
 
@@ -292,9 +291,8 @@ def _in_name_list(simple: str, start: int, end: int) -> bool:
     return bool(NAME_LIST_REST.match(simple, end)) and (start == 0 or simple[start - 1] in "、，,及和与\n ")
 
 
-def _describe(simple: str, original: str, start: int, end: int, floor: int) -> Mention:
-    """Affiliation, position and Latin name of the mention at ``start:end``."""
-    clause = _clause_start(simple, start, floor)
+def _describe(simple: str, original: str, start: int, end: int, clause: int) -> Mention:
+    """Affiliation, position and Latin name of the mention at ``start:end`` (clause from ``clause``)."""
     prefix_end = len(simple[:start].rstrip(" \u3000\u00a0"))
     for noun in ROLE_NOUNS:
         if simple.endswith(noun, clause, prefix_end):
