@@ -6,11 +6,13 @@ All functions read the simplified matching copy of the text; spans index both co
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache
 
 from builder.extract.chinese import simplified
 from builder.extract.places import first_city
 from builder.lexicons import load_lines, load_mapping
+from builder.models import Evidence
 
 #: characters an event name may contain
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9“”\"「」『』‘’《》·•—\-–()（）&+'._/]")
@@ -44,8 +46,30 @@ def event_words() -> dict[str, str]:
 
 @cache
 def _anchor() -> re.Pattern[str]:
+    """An event word (and 活动 after it); the lookahead of first characters skips other positions at once."""
     words = "|".join(map(re.escape, event_words()))
-    return re.compile(r"(?:" + words + r")(?:活动)?")
+    first = re.escape("".join(sorted({word[0] for word in event_words()})))
+    return re.compile(r"(?=[" + first + r"])(?:" + words + r")(?:活动)?")
+
+
+def sentences_with_event_words(simple: str, sentences: Sequence[Evidence]) -> list[Evidence]:
+    """The sentences that an event word overlaps, found with one scan of the whole text.
+
+    ``name_spans`` of any other sentence is empty (every name ends in an event word inside it), so
+    callers skip those instead of scanning each sentence on its own.
+
+    Example: in ``"会议在京举行。天气晴。"`` only the first sentence is kept.
+    """
+    words = [match.span() for match in _anchor().finditer(simple)]
+    kept = []
+    index = 0
+    for sentence in sentences:
+        # words and sentences are both in text order and do not overlap among themselves
+        while index < len(words) and words[index][1] <= sentence.start:
+            index += 1
+        if index < len(words) and words[index][0] < sentence.end:
+            kept.append(sentence)
+    return kept
 
 
 def event_type_of(name: str) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from builder.extract.chinese import simplified
-from builder.extract.event_names import clean_name, name_spans
+from builder.extract.event_names import clean_name, name_spans, sentences_with_event_words
 from builder.extract.text import sentence_spans
 from builder.lexicons import load_lines
 from builder.models import Article, Evidence
@@ -144,7 +144,8 @@ def _context_parent(doc: Doc, sentence: Evidence, start: int, end: int) -> str |
     before = simple[sentence.start : start]
     after = simple[end : sentence.end]
     text = doc.text
-    inside = re.search(
+    # the patterns below scan the whole sentence for each name; most sentences lack their key words
+    inside = "作为" in before and re.search(
         r"作为(.{2,60}?)(?:[一二三四五六七八九十两几\d]+大?(?:峰会|论坛|分论坛|活动|赛事))?之一的\s*$", before
     )
     if inside:
@@ -152,7 +153,7 @@ def _context_parent(doc: Doc, sentence: Evidence, start: int, end: int) -> str |
         if spans:
             first_start, first_end = spans[0]
             return _parent_text(doc, first_start, first_end, sentence.start + inside.end(1))
-    during = re.search(
+    during = simple.find("期间", sentence.start, sentence.end) >= 0 and re.search(
         r"([A-Za-z][A-Za-z\-]*\s?\d{1,4}|[^，,。]{2,40}?)\s*期间", simple[sentence.start : sentence.end]
     )
     if during and sentence.start + during.end() <= start:
@@ -194,7 +195,7 @@ def text_mentions(doc: Doc) -> list[Mention]:
     Example: the seed's ``"12月7日，第八届…专题论坛在北京举行。"`` gives one mention with cue ``held``.
     """
     found = []
-    for sentence in doc.sentences:
+    for sentence in sentences_with_event_words(doc.simple, doc.sentences):
         spans = name_spans(doc.simple, sentence.start, sentence.end)
         for index, (start, end) in enumerate(spans):
             # a verb after the next name reports that name, not this one
@@ -229,10 +230,11 @@ def announced(doc: Doc, mention: Mention) -> bool:
 
 
 #: an English event name: capitalized words ending in an event word, or a brand with its year or number
+#: (both forms start with a capital letter: the lookahead lets the engine skip other positions at once)
 _LATIN_EVENT = re.compile(
-    r"(?<![A-Za-z0-9])(?:[A-Z][A-Za-z0-9&'.\-]*\s(?:20\d{2}\s)?){0,5}"
+    r"(?=[A-Z])(?:(?<![A-Za-z0-9])(?:[A-Z][A-Za-z0-9&'.\-]*\s(?:20\d{2}\s)?){0,5}"
     r"(?:Conference|Summit|Forum|Workshop|Symposium|Congress|Expo|Hackathon|CTF)(?:\s?'?(?:19|20)?\d{2})?"
-    r"|(?<![A-Za-z0-9])[A-Z][A-Za-z&\-]*(?:\s[A-Z][A-Za-z&\-]*){0,3}\s?(?:20\d{2}|\d{1,3})(?![0-9])"
+    r"|(?<![A-Za-z0-9])[A-Z][A-Za-z&\-]*(?:\s[A-Z][A-Za-z&\-]*){0,3}\s?(?:20\d{2}|\d{1,3})(?![0-9]))"
 )
 #: an English name is reported only by a place phrase and a gathering verb right after it
 _LATIN_REPORT = re.compile(
