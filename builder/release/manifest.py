@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -23,8 +24,9 @@ import schema
 from builder.documents import DOCUMENTS, build_documents, check_documents
 from builder.errors import BuildFolderError
 from builder.models import DuplicateFile, RejectedFile
-from builder.release.fingerprints import fingerprint, sort_by_key, type_name
+from builder.release.fingerprints import ARROW_COLUMNS, fingerprint
 from builder.release.folders import MANIFEST_NAME
+from builder.release.json_rows import sort_by_key, type_name
 from builder.sources import display_name, is_readable_file
 from builder.validate import QUARANTINE_COLUMNS, ValidationResult
 
@@ -41,8 +43,8 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
 }
 #: rows per Parquet row group (faster duckdb/polars scans for a small size cost; see pitfalls)
 ROW_GROUP_SIZE = 128 * 1024
-#: version of the manifest layout itself
-MANIFEST_FORMAT = 1
+#: version of the manifest layout itself (2: table entries name their ``fingerprint_method``)
+MANIFEST_FORMAT = 2
 #: libraries whose versions affect the bytes written
 LIBRARIES = ("pyarrow", "pandas", "pandera", "datasets", "huggingface_hub")
 #: name of the sidecar holding the manifest's own checksum (``sha256sum -c`` format)
@@ -174,8 +176,14 @@ def _accounting(
     return accounting
 
 
-def write_documents(folder: Path, tables: dict[str, pa.Table]) -> dict[str, dict]:
-    """Write the ``documents`` config (the published tables regrouped per article); return its file entry.
+def write_shard(folder: Path, relative: str, table: pa.Table, name: str) -> dict:
+    """Write one Parquet file of a build and return its manifest entry (for ``files``)."""
+    write_parquet(table, folder / relative)
+    return file_entry(folder, relative, rows=table.num_rows, table=name)
+
+
+def documents_table(tables: dict[str, pa.Table]) -> pa.Table:
+    """The ``documents`` config (the published tables regrouped per article), checked against them.
 
     ``tables`` are the published tables as written, each in key order (``sort_by_key``). The
     config is listed in ``files`` only, not in ``tables``: it is derived, so ``diff`` and the
@@ -183,9 +191,7 @@ def write_documents(folder: Path, tables: dict[str, pa.Table]) -> dict[str, dict
     """
     documents = build_documents(tables)
     check_documents(documents, tables)
-    relative = table_path(DOCUMENTS)
-    write_parquet(documents, folder / relative)
-    return {relative: file_entry(folder, relative, rows=documents.num_rows, table=DOCUMENTS)}
+    return documents
 
 
 def write_build(
@@ -203,36 +209,43 @@ def write_build(
 
     ``input_sha256`` is ``input_hashes(raw_dir, input_files)`` when the caller already knows it
     (the build pipeline hashed every file it read); otherwise every input is read again.
+    Parquet files are written and hashed on a second thread (Arrow and hashlib release the GIL)
+    while this one fingerprints the tables and builds ``documents``; what is written does not
+    depend on it.
 
     Raises:
         BuildFolderError: when the accounting of input files does not add up.
     """
     folder = Path(folder)
-    files: dict[str, dict] = {}
     tables: dict[str, dict] = {}
     written: dict[str, pa.Table] = {}
-    for name in schema.TABLES:
-        arrow_schema = schema.arrow_schema(name)
-        table = result.published[name].select(arrow_schema.names).cast(arrow_schema)
-        table = written[name] = sort_by_key(table, TABLE_KEYS[name])
-        relative = table_path(name)
-        write_parquet(table, folder / relative)
-        files[relative] = file_entry(folder, relative, rows=table.num_rows, table=name)
-        extracted = result.extracted_counts.get(name, table.num_rows)
-        tables[name] = {
-            "rows": table.num_rows,
-            "extracted": extracted,
-            "quarantined": extracted - table.num_rows,
-            "key": list(TABLE_KEYS[name]),
-            "fingerprint": fingerprint(table, TABLE_KEYS[name], ordered=True),
-            "columns": schema_columns(arrow_schema),
-            "file": relative,
-        }
-    files.update(write_documents(folder, written))
-    quarantine = result.quarantine.select(list(QUARANTINE_COLUMNS)).cast(quarantine_schema())
-    quarantine = sort_by_key(quarantine, QUARANTINE_COLUMNS)
-    write_parquet(quarantine, folder / QUARANTINE_FILE)
-    files[QUARANTINE_FILE] = file_entry(folder, QUARANTINE_FILE, rows=quarantine.num_rows, table="quarantine")
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="write-parquet") as writer:
+        pending: dict[str, Future[dict]] = {}
+        for name in schema.TABLES:
+            arrow_schema = schema.arrow_schema(name)
+            table = result.published[name].select(arrow_schema.names).cast(arrow_schema)
+            table = written[name] = sort_by_key(table, TABLE_KEYS[name])
+            relative = table_path(name)
+            pending[relative] = writer.submit(write_shard, folder, relative, table, name)
+            extracted = result.extracted_counts.get(name, table.num_rows)
+            tables[name] = {
+                "rows": table.num_rows,
+                "extracted": extracted,
+                "quarantined": extracted - table.num_rows,
+                "key": list(TABLE_KEYS[name]),
+                "fingerprint": fingerprint(table, TABLE_KEYS[name], ordered=True),
+                "fingerprint_method": ARROW_COLUMNS,
+                "columns": schema_columns(arrow_schema),
+                "file": relative,
+            }
+        relative = table_path(DOCUMENTS)
+        pending[relative] = writer.submit(write_shard, folder, relative, documents_table(written), DOCUMENTS)
+        quarantine = result.quarantine.select(list(QUARANTINE_COLUMNS)).cast(quarantine_schema())
+        quarantine = sort_by_key(quarantine, QUARANTINE_COLUMNS)
+        pending[QUARANTINE_FILE] = writer.submit(
+            write_shard, folder, QUARANTINE_FILE, quarantine, "quarantine"
+        )
+        files = {path: future.result() for path, future in pending.items()}
     manifest = {
         "manifest_format": MANIFEST_FORMAT,
         "version": None,
