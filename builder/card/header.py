@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+import pyarrow as pa
 import yaml
 
 from builder.card.facts import DEFAULT_CONFIG, BuildFacts, config_arrow_schema
@@ -25,6 +28,18 @@ SIZE_CATEGORIES = (
 )
 
 
+#: Arrow scalar types of the contract → their ``datasets`` dtype
+_DTYPES = {
+    pa.string(): "string",
+    pa.large_string(): "large_string",
+    pa.int16(): "int16",
+    pa.int32(): "int32",
+    pa.int64(): "int64",
+    pa.bool_(): "bool",
+    pa.date32(): "date32",
+}
+
+
 def size_category(rows: int) -> str:
     """The Hub's size bucket of a number of rows, e.g. ``size_category(300) == "n<1K"``."""
     for bound, label in SIZE_CATEGORIES:
@@ -37,11 +52,47 @@ def features_yaml(config: str) -> list:
     """The ``features`` of one config in the Hub's YAML form, derived from its Arrow schema.
 
     ``datasets`` turns an Arrow list of structs into ``list: [...]`` (a list of dicts), which is
-    what the nested configs need; ``Sequence({...})`` would mean a struct of lists.
+    what the nested configs need; ``Sequence({...})`` would mean a struct of lists. The contract's
+    types are converted here the way ``datasets.Features`` does (a test compares the two), so a
+    build does not pay for importing ``datasets``; any other type is left to ``datasets``.
     """
+    return schema_features_yaml(config_arrow_schema(config))
+
+
+def schema_features_yaml(arrow_schema: pa.Schema) -> list:
+    """``datasets.Features.from_arrow_schema(schema)._to_yaml_list()``, without ``datasets`` when it can."""
+    features = _fields_yaml(arrow_schema)
+    if features is not None:
+        return features
     from datasets import Features
 
-    return Features.from_arrow_schema(config_arrow_schema(config))._to_yaml_list()
+    return Features.from_arrow_schema(arrow_schema)._to_yaml_list()
+
+
+def _fields_yaml(fields: Iterable[pa.Field]) -> list | None:
+    """``[{"name": ..., "dtype" | "list": ...}, ...]`` for the contract's types; None for any other type."""
+    entries = []
+    for field in fields:
+        kind = field.type
+        if pa.types.is_list(kind) and pa.types.is_struct(kind.value_type):
+            items = _fields_yaml(kind.value_type)
+            if items is None:
+                return None
+            entries.append({"name": field.name, "list": items})
+        elif pa.types.is_list(kind) and _dtype(kind.value_type) is not None:
+            entries.append({"name": field.name, "list": _dtype(kind.value_type)})
+        elif _dtype(kind) is not None:
+            entries.append({"name": field.name, "dtype": _dtype(kind)})
+        else:
+            return None
+    return entries
+
+
+def _dtype(kind: pa.DataType) -> str | None:
+    """The ``datasets`` dtype of an Arrow scalar type among the contract's, e.g. ``date32``."""
+    if pa.types.is_timestamp(kind):
+        return f"timestamp[{kind.unit}" + (f", tz={kind.tz}]" if kind.tz else "]")
+    return _DTYPES.get(kind)
 
 
 def metadata(facts: BuildFacts, *, data_prefix: str = "") -> dict:
