@@ -21,7 +21,14 @@ def _arrow(series: pd.Series) -> pa.ChunkedArray:
 
 
 def blank_mask(values: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
-    """True where a string is empty or only (Unicode) white space, e.g. ``"　"`` (U+3000); null stays null."""
+    """True where a string is empty or only (Unicode) white space, e.g. ``"　"`` (U+3000); null stays null.
+
+    A string whose first character is not white space is not blank, so the whole strings (the
+    article texts among them) are trimmed only when some string is empty or starts with white space.
+    """
+    maybe = pc.equal(pc.utf8_trim_whitespace(pc.utf8_slice_codeunits(values, 0, 1)), "")
+    if not pc.any(maybe).as_py():
+        return maybe
     return pc.equal(pc.utf8_trim_whitespace(values), "")
 
 
