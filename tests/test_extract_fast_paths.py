@@ -11,6 +11,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from builder.extract.event_names import _anchor, event_words, name_spans, sentences_with_event_words
 from builder.extract.names import (
     GIVEN_NAME_CHARS,
     HAN,
@@ -23,6 +24,7 @@ from builder.extract.names import (
     title_run_pattern,
 )
 from builder.extract.people import BYLINE_GROUP, CLAUSE_REACH, HARD_STOP, LEAD_IN, _clause_start
+from builder.extract.text import sentences
 from builder.lexicons import load_lines
 
 #: characters of titles, names, stops, brackets and lead-ins, so random texts hit every branch
@@ -101,3 +103,21 @@ def test_clause_start_agrees_with_the_plain_scan(text: str, data: st.DataObject)
     name_start = data.draw(st.integers(min_value=0, max_value=len(text)))
     floor = data.draw(st.integers(min_value=0, max_value=name_start))
     assert _clause_start(text, name_start, floor) == _plain_clause_start(text, name_start, floor)
+
+
+#: event words, stops and filler, so random texts hold names that end at and cross sentence ends
+EVENT_ALPHABET = ["论坛", "分论坛", "大会", "峰会", "活动", "会议", "研讨会", "座谈", "会", "坛"]
+EVENT_ALPHABET += ["网络安全", "在京举行", "。", "，", "\n", " ", "的"]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(EVENT_ALPHABET), max_size=30))
+def test_sentences_left_out_hold_no_event_name(pieces: list[str]) -> None:
+    simple = "".join(pieces)
+    every = tuple(sentences(simple))
+    kept = sentences_with_event_words(simple, every)
+    assert [sentence for sentence in every if name_spans(simple, sentence.start, sentence.end)] == [
+        sentence for sentence in kept if name_spans(simple, sentence.start, sentence.end)
+    ]
+    plain_anchor = re.compile(r"(?:" + "|".join(map(re.escape, event_words())) + r")(?:活动)?")
+    assert _spans(_anchor().finditer(simple)) == _spans(plain_anchor.finditer(simple))
