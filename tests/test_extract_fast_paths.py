@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from builder.extract.event_names import _anchor, event_words, name_spans, sentences_with_event_words
 from builder.extract.names import (
+    DOTTED_NAME,
     GIVEN_NAME_CHARS,
     HAN,
     NOT_IN_NAME,
@@ -20,11 +21,15 @@ from builder.extract.names import (
     _long_follower_at,
     follower_words,
     leading_title_pattern,
+    name_start_pattern,
+    org_suffixes,
+    read_name,
     title_pattern,
     title_run_pattern,
 )
 from builder.extract.people import BYLINE_GROUP, CLAUSE_REACH, HARD_STOP, LEAD_IN, _clause_start
 from builder.extract.text import sentences
+from builder.extract.wordsets import WordSet
 from builder.lexicons import load_lines
 
 #: characters of titles, names, stops, brackets and lead-ins, so random texts hit every branch
@@ -121,3 +126,25 @@ def test_sentences_left_out_hold_no_event_name(pieces: list[str]) -> None:
     ]
     plain_anchor = re.compile(r"(?:" + "|".join(map(re.escape, event_words())) + r")(?:活动)?")
     assert _spans(_anchor().finditer(simple)) == _spans(plain_anchor.finditer(simple))
+
+
+@settings(max_examples=300)
+@given(TEXTS, st.integers(min_value=0, max_value=70))
+def test_word_sets_answer_like_startswith_and_endswith(text: str, position: int) -> None:
+    for words in (follower_words(), org_suffixes(), ("作为", "在", "院士", "A")):
+        word_set = WordSet(words)
+        assert word_set.starts_at(text, position) == text.startswith(words, position)
+        assert word_set.ends(text[:position]) == text[:position].endswith(words)
+
+
+#: family names (single and compound), given-name characters, characters never in a name, a dot
+NAME_ALPHABET = "王李张欧阳司马上官伟华明的了在是·A，"
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=st.sampled_from(NAME_ALPHABET), max_size=20))
+def test_name_start_pattern_keeps_every_position_where_a_name_is_read(text: str) -> None:
+    kept = {match.start() for match in name_start_pattern().finditer(text)}
+    for position in range(len(text)):
+        if read_name(text, position) is not None and not DOTTED_NAME.match(text, position):
+            assert position in kept

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from builder.extract.wordsets import WordSet
 from builder.lexicons import load_lines, load_mapping
 
 #: characters that never occur inside a Chinese given name (function words, title fragments)
@@ -45,8 +46,18 @@ def _surname_set() -> frozenset[str]:
 
 @cache
 def name_start_pattern() -> re.Pattern[str]:
-    """Matches (empty) where a family name may begin: a cheap filter before ``read_name``."""
-    return re.compile("(?=[" + re.escape("".join(sorted({s[0] for s in surnames()}))) + "])")
+    """Matches (empty) where a family name and a given-name character begin: a filter before ``read_name``.
+
+    It mirrors ``_surname_at`` (a compound family name wins when it fits), so ``read_name`` is
+    None wherever it does not match, except for names with a middle dot (``DOTTED_NAME``).
+
+    Example: matches at 石 in ``"局长石伟就"``; not at 王 in ``"王的"`` (的 is never in a name)
+    """
+    compound = _alternation(tuple(name for name in surnames() if len(name) == 2))
+    single = re.escape("".join(sorted(name for name in surnames() if len(name) == 1)))
+    first = re.escape("".join(sorted({name[0] for name in surnames()})))
+    given = "(?![" + re.escape("".join(sorted(NOT_IN_NAME))) + "])" + HAN
+    return re.compile(f"(?=[{first}])(?=(?:{compound}){given}|(?!{compound})[{single}]{given})")
 
 
 def _surname_at(text: str, start: int) -> str | None:
@@ -106,6 +117,12 @@ def follower_words() -> tuple[str, ...]:
 
 
 @cache
+def follower_set() -> WordSet:
+    """``follower_words`` for fast tests at a position."""
+    return WordSet(follower_words())
+
+
+@cache
 def non_names() -> frozenset[str]:
     """Words that look like names but are not."""
     return frozenset(load_lines("non_names.txt"))
@@ -120,7 +137,7 @@ def _is_boundary(text: str, pos: int) -> bool:
         return True
     if char.isascii() and char.isalnum():
         return True
-    return text.startswith(follower_words(), pos) or bool(leading_title_pattern().match(text, pos))
+    return follower_set().starts_at(text, pos) or bool(leading_title_pattern().match(text, pos))
 
 
 def _strong_boundary(text: str, pos: int) -> bool:
@@ -146,7 +163,9 @@ def read_name(text: str, start: int) -> int | None:
     if surname is None:
         return None
     given_start = start + len(surname)
-    given_room = len(GIVEN_NAME_CHARS.match(text, given_start).group())
+    given_room = GIVEN_NAME_CHARS.match(text, given_start).end() - given_start
+    if not given_room:
+        return None
     candidates = [
         end
         for end in (given_start + 2, given_start + 1)
@@ -166,14 +185,14 @@ def read_name(text: str, start: int) -> int | None:
 
 
 @cache
-def _long_follower_words() -> tuple[str, ...]:
-    """The follower words of two or more characters (one tuple, so ``str.startswith`` tests them all in C)."""
-    return tuple(word for word in follower_words() if len(word) >= 2)
+def _long_followers() -> WordSet:
+    """The follower words of two or more characters."""
+    return WordSet(word for word in follower_words() if len(word) >= 2)
 
 
 def _long_follower_at(text: str, pos: int) -> bool:
     """Whether a follower word of two or more characters starts at ``pos`` (作为, 作报告)."""
-    return text.startswith(_long_follower_words(), pos)
+    return _long_followers().starts_at(text, pos)
 
 
 def split_org_title(piece: str) -> tuple[str, str]:
@@ -227,6 +246,12 @@ def _looks_like_title_remainder(remainder: str) -> bool:
 def org_suffixes() -> tuple[str, ...]:
     """Words an organization name ends with (公司, 大学, 局 ...)."""
     return tuple(sorted(load_lines("org_suffixes.txt"), key=len, reverse=True))
+
+
+@cache
+def org_suffix_set() -> WordSet:
+    """``org_suffixes`` for fast tests of a text's end."""
+    return WordSet(org_suffixes())
 
 
 def split_affiliation(prefix: str, original: str) -> tuple[str | None, str | None]:

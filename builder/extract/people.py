@@ -14,11 +14,11 @@ from builder.extract.names import (
     LATIN_NAME,
     NOT_IN_NAME,
     description_after,
-    follower_words,
+    follower_set,
     leading_title_pattern,
     name_start_pattern,
     non_names,
-    org_suffixes,
+    org_suffix_set,
     read_name,
     split_affiliation,
     title_pattern,
@@ -133,7 +133,7 @@ def _title_before(simple: str, clause_start: int, name_start: int) -> bool:
 
 def _org_before(simple: str, clause_start: int, name_start: int) -> bool:
     words = simple[clause_start:name_start].rstrip(" \u3000\u00a0")
-    return bool(words) and (words.endswith(org_suffixes()) or bool(re.search(r"[A-Za-z]$", words)))
+    return bool(words) and (org_suffix_set().ends(words) or bool(re.search(r"[A-Za-z]$", words)))
 
 
 def _title_after(simple: str, end: int) -> int:
@@ -187,7 +187,7 @@ def _names_without_surname(simple: str, taken: set[int]) -> list[tuple[int, int]
             continue
         if (
             word in non_names()
-            or simple.startswith(follower_words(), start)
+            or follower_set().starts_at(simple, start)
             or leading_title_pattern().match(simple, start)
         ):
             continue
@@ -223,7 +223,7 @@ def _accept(simple: str, start: int, end: int, clause: int) -> bool:
         return True
     if (
         _org_before(simple, clause, start)
-        and simple.startswith(follower_words(), end)
+        and follower_set().starts_at(simple, end)
         and not simple.startswith(("的", "和", "与", "及", "等"), end)
     ):
         return True
@@ -244,7 +244,7 @@ def _latin_mentions(simple: str) -> list[tuple[int, int]]:
         titled = bool(before) and bool(title_pattern().search(before))
         if not re.match(r"[A-Z][a-z]", match.group()) or leading_title_pattern().match(rest):
             continue
-        acting = rest.startswith(follower_words()) and not rest.startswith(
+        acting = follower_set().starts_at(rest) and not rest.startswith(
             ("的", "和", "与", "及", "等", "所")
         )
         if set(match.group().split()) & _latin_non_name_words():
