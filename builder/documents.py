@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from builder.errors import ValidationFailed
 from schema import documents as documents_schema
@@ -18,6 +19,8 @@ from schema.catalog import primary_key
 
 #: config folder and file name inside a build, like the four tables
 DOCUMENTS = documents_schema.DOCUMENTS
+#: nested record lists inside each event, named like their tables
+NESTED = ("participants", "organizations")
 #: every documents check failure means the regrouping is wrong, since its input was validated
 BUG_HINT = "The documents config is derived from validated tables, so this is a builder bug; report it"
 
@@ -81,6 +84,38 @@ def flatten_documents(documents: pa.Table) -> dict[str, list[dict]]:
     return {"events": events, "participants": participants, "organizations": organizations}
 
 
+def flatten_tables(documents: pa.Table) -> dict[str, pa.Table]:
+    """``flatten_documents`` in Arrow: the events, participants and organizations the documents hold.
+
+    Each table has the columns its nested records have, plus its parent key (``article_id`` of
+    events, ``event_id`` of people and organizations) first; rows in document order.
+    """
+    lists = documents.column("events").combine_chunks()
+    events = pc.list_flatten(lists)
+    fields = dict(zip((field.name for field in events.type), events.flatten(), strict=True))
+    article_ids = pc.take(documents.column("article_id"), pc.list_parent_indices(lists))
+    tables = {
+        "events": pa.table(
+            {"article_id": article_ids}
+            | {name: values for name, values in fields.items() if name not in NESTED}
+        )
+    }
+    for name in NESTED:
+        records = pc.list_flatten(fields[name])
+        event_ids = pc.take(fields["event_id"], pc.list_parent_indices(fields[name]))
+        columns = dict(zip((field.name for field in records.type), records.flatten(), strict=True))
+        tables[name] = pa.table({"event_id": event_ids} | columns)
+    return tables
+
+
+def _as_table(flat: pa.Table, like: pa.Table) -> pa.Table | None:
+    """``flat`` with the columns and types of ``like``; None when a column is missing or extra."""
+    if set(flat.column_names) != set(like.column_names):
+        return None
+    columns = [flat.column(field.name).cast(field.type) for field in like.schema]
+    return pa.Table.from_arrays(columns, schema=like.schema)
+
+
 def _sorted(table: pa.Table, name: str) -> pa.Table:
     return table.sort_by([(column, "ascending") for column in primary_key(name)])
 
@@ -111,10 +146,10 @@ def check_documents(documents: pa.Table, published: Mapping[str, pa.Table]) -> N
             raise ValidationFailed(
                 "differs from the articles table", record=DOCUMENTS, field=name, hint=BUG_HINT
             )
-    for name, rows in flatten_documents(documents).items():
+    for name, flat in flatten_tables(documents).items():
         original = published[name]
-        rebuilt = pa.Table.from_pylist(rows, schema=original.schema)
-        if not _sorted(rebuilt, name).equals(_sorted(original, name)):
+        rebuilt = _as_table(flat, original)
+        if rebuilt is None or not _sorted(rebuilt, name).equals(_sorted(original, name)):
             raise ValidationFailed(
                 f"nested rows differ from the {name} table", record=DOCUMENTS, field=name, hint=BUG_HINT
             )

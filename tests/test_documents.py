@@ -9,7 +9,7 @@ import pytest
 
 import schema
 from builder.articles import read_articles
-from builder.documents import build_documents, check_documents, flatten_documents
+from builder.documents import build_documents, check_documents, flatten_documents, flatten_tables
 from builder.errors import ValidationFailed
 from builder.models import Article
 from builder.tables import build_tables
@@ -58,6 +58,21 @@ def test_flatten_documents_gives_back_the_tables(published: dict[str, pa.Table])
     for name in ("events", "participants", "organizations"):
         assert len(flat[name]) == published[name].num_rows
         assert set(flat[name][0]) == set(published[name].schema.names)
+
+
+@pytest.mark.parametrize("articles", [None, 3, 0])
+def test_flatten_tables_equals_flatten_documents(
+    published: dict[str, pa.Table], articles: int | None
+) -> None:
+    documents = build_documents(published)
+    if articles is not None:
+        # a slice (offsets inside the nested lists), and no rows at all
+        documents = documents.slice(5, articles)
+    flat = flatten_documents(documents)
+    tables = flatten_tables(documents)
+    assert set(tables) == set(flat)
+    for name, rows in flat.items():
+        assert tables[name].to_pylist() == rows, name
 
 
 def test_check_documents_accepts_what_build_documents_made(published: dict[str, pa.Table]) -> None:
