@@ -28,9 +28,10 @@ from builder.extract.names import (
     title_run_pattern,
 )
 from builder.extract.people import BYLINE_GROUP, CLAUSE_REACH, HARD_STOP, LEAD_IN, _clause_start
-from builder.extract.text import sentences
+from builder.extract.text import _SENTENCE_END, sentences
 from builder.extract.wordsets import WordSet
 from builder.lexicons import load_lines
+from builder.models import Evidence
 
 #: characters of titles, names, stops, brackets and lead-ins, so random texts hit every branch
 ALPHABET = "副总局长院士主任兼助理原党委书记教授王李张伟华作为报告由据邀请是了（）()，,。：:\n 、记者通讯员A1"
@@ -148,3 +149,25 @@ def test_name_start_pattern_keeps_every_position_where_a_name_is_read(text: str)
     for position in range(len(text)):
         if read_name(text, position) is not None and not DOTTED_NAME.match(text, position):
             assert position in kept
+
+
+def _plain_sentences(text: str) -> list[Evidence]:
+    """``sentences`` as first written: the spans between sentence ends, each stripped."""
+    found, start = [], 0
+    ends = [
+        (match.end() if not match.group().startswith("\n") else match.start(), match.end())
+        for match in _SENTENCE_END.finditer(text)
+    ]
+    for end, next_start in [*ends, (len(text), len(text))]:
+        piece = text[start:end]
+        if piece.strip():
+            offset = start + (len(piece) - len(piece.lstrip()))
+            found.append(Evidence(piece.strip(), offset, offset + len(piece.strip())))
+        start = next_start
+    return found
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=st.sampled_from("论坛。！？!?；;”’」』)）\n \u3000\r\t"), max_size=40))
+def test_sentences_are_the_stripped_spans_between_sentence_ends(text: str) -> None:
+    assert list(sentences(text)) == _plain_sentences(text)

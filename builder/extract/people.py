@@ -244,9 +244,7 @@ def _latin_mentions(simple: str) -> list[tuple[int, int]]:
         titled = bool(before) and bool(title_pattern().search(before))
         if not re.match(r"[A-Z][a-z]", match.group()) or leading_title_pattern().match(rest):
             continue
-        acting = follower_set().starts_at(rest) and not rest.startswith(
-            ("的", "和", "与", "及", "等", "所")
-        )
+        acting = follower_set().starts_at(rest) and not rest.startswith(("的", "和", "与", "及", "等", "所"))
         if set(match.group().split()) & _latin_non_name_words():
             continue
         if titled or acting:

@@ -11,6 +11,9 @@ from builder.models import Evidence
 
 #: a sentence ends at one of these (kept in the sentence) or at a line break
 _SENTENCE_END = re.compile(r"[。！？!?；;]+[”’」』)）]*|\n+")
+#: one piece of text: up to and including the next sentence end (group 1), then the line breaks
+#: after it; the pieces of ``finditer`` are the spans between the ``_SENTENCE_END`` matches
+_SENTENCE_PIECE = re.compile(r"([^。！？!?；;\n]*(?:[。！？!?；;]+[”’」』)）]*)?)\n*")
 
 
 def sentences(text: str) -> Iterator[Evidence]:
@@ -19,20 +22,12 @@ def sentences(text: str) -> Iterator[Evidence]:
     Example: ``"论坛在京举办。三百多人参会。"`` → ``Evidence("论坛在京举办。", 0, 7)``,
     ``Evidence("三百多人参会。", 7, 14)``
     """
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        end = match.end() if not match.group().startswith("\n") else match.start()
-        yield from _trimmed(text, start, end)
-        start = match.end()
-    yield from _trimmed(text, start, len(text))
-
-
-def _trimmed(text: str, start: int, end: int) -> Iterator[Evidence]:
-    piece = text[start:end]
-    stripped = piece.strip()
-    if stripped:
-        offset = start + (len(piece) - len(piece.lstrip()))
-        yield Evidence(stripped, offset, offset + len(stripped))
+    for match in _SENTENCE_PIECE.finditer(text):
+        piece = match.group(1)
+        stripped = piece.strip()
+        if stripped:
+            offset = match.start() + (len(piece) - len(piece.lstrip()))
+            yield Evidence(stripped, offset, offset + len(stripped))
 
 
 @lru_cache(maxsize=8)
