@@ -14,8 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builder.clean import _strip_emphasis, clean_body
+from builder.clean import _remove_links_and_tags, _strip_emphasis, clean_body
 from builder.frontmatter import decode_raw, split_front_matter
+from tests import reference_clean as reference
 from tests.reference_clean import reference_clean_body, strip_emphasis
 
 REPO = Path(__file__).resolve().parents[1]
@@ -80,3 +81,16 @@ def test_clean_body_equals_the_reference_on_any_text(body: str) -> None:
 @given(line=st.lists(st.sampled_from(EMPHASIS_PIECES), max_size=20).map("".join))
 def test_strip_emphasis_equals_the_reference(line: str) -> None:
     assert _strip_emphasis(line) == strip_emphasis(line)
+
+
+LINK_PIECES = ["!", "[", "]", "(", ")", "![", "](", "\n", "a", "论", " ", "<", ">", "<b x>", "<https://x.cn>"]
+
+
+@SETTINGS
+@given(text=st.lists(st.sampled_from(LINK_PIECES), max_size=40).map("".join))
+def test_links_and_tags_removed_from_a_whole_body_as_from_each_line(text: str) -> None:
+    def per_line(line: str) -> str:
+        line = reference._LINK.sub(r"\1", reference._IMAGE.sub("", line))
+        return reference._TAG.sub("", reference._AUTOLINK.sub(r"\1", line))
+
+    assert _remove_links_and_tags(text) == "\n".join(per_line(line) for line in text.split("\n"))
