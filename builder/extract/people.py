@@ -47,6 +47,10 @@ ROLE_KEY = re.compile(
     r"(?:主持人|主持|嘉宾|主讲人|报告人|主讲嘉宾|演讲人|演讲嘉宾|分享嘉宾|讲者|点评嘉宾|对话嘉宾|圆桌嘉宾|获奖者|获奖人)\s*[：:]"
     r"(?:[\u3400-\u9fff]{2,4}[、，, ]+)*\s*$"
 )
+#: words before a name that end in a Latin letter (an organization written in Latin letters)
+_LATIN_LAST = re.compile(r"[A-Za-z]$")
+#: what may follow a title written after a name for the name to count (王建华会长，/ 会长出席)
+_AFTER_TITLE = re.compile(r"[\s，,、。；;）)等出在致主表指]|$")
 #: a line this short before a caption is a heading whose cue the caption takes
 HEADING_LENGTH = 20
 #: a role noun right before a bare name: 主持人王小明, 嘉宾张三
@@ -133,7 +137,7 @@ def _title_before(simple: str, clause_start: int, name_start: int) -> bool:
 
 def _org_before(simple: str, clause_start: int, name_start: int) -> bool:
     words = simple[clause_start:name_start].rstrip(" \u3000\u00a0")
-    return bool(words) and (org_suffix_set().ends(words) or bool(re.search(r"[A-Za-z]$", words)))
+    return bool(words) and (org_suffix_set().ends(words) or bool(_LATIN_LAST.search(words)))
 
 
 def _title_after(simple: str, end: int) -> int:
@@ -211,15 +215,13 @@ def _accept(simple: str, start: int, end: int, clause: int) -> bool:
     if (not before or before.endswith(("由", "请"))) and simple.startswith(ACTS, end):
         return True
     line_start = simple.rfind("\n", 0, start) + 1
-    if ROLE_KEY.search(simple, line_start, start) or description_after(simple, start, end):
+    # a role key needs its colon: most lines have none, and the key's search is costly
+    has_colon = simple.find("：", line_start, start) >= 0 or simple.find(":", line_start, start) >= 0
+    if (has_colon and ROLE_KEY.search(simple, line_start, start)) or description_after(simple, start, end):
         return True
     after_title = _title_after(simple, end)
     open_left = not before or not HAN_CHAR.match(before[-1]) or _org_before(simple, clause, start)
-    if (
-        open_left
-        and after_title > end
-        and re.match(r"[\s，,、。；;）)等出在致主表指]|$", simple[after_title : after_title + 1])
-    ):
+    if open_left and after_title > end and _AFTER_TITLE.match(simple[after_title : after_title + 1]):
         return True
     if (
         _org_before(simple, clause, start)
