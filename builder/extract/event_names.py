@@ -53,14 +53,17 @@ def _anchor() -> re.Pattern[str]:
 
 
 def sentences_with_event_words(simple: str, sentences: Sequence[Evidence]) -> list[Evidence]:
-    """The sentences that an event word overlaps, found with one scan of the whole text.
+    """The sentences that an event word overlaps, found with one scan of the text they span.
 
     ``name_spans`` of any other sentence is empty (every name ends in an event word inside it), so
     callers skip those instead of scanning each sentence on its own.
 
     Example: in ``"会议在京举行。天气晴。"`` only the first sentence is kept.
     """
-    words = [match.span() for match in _anchor().finditer(simple)]
+    if not sentences:
+        return []
+    # a scan from the first sentence's start finds every word that lies inside one of the sentences
+    words = [match.span() for match in _anchor().finditer(simple, sentences[0].start, sentences[-1].end)]
     kept = []
     index = 0
     for sentence in sentences:

@@ -15,13 +15,12 @@ from dataclasses import dataclass, replace
 from builder.extract.chinese import simplified
 from builder.extract.event_names import clean_name, event_type_of, name_spans, parent_prefix
 from builder.extract.mentions import (
-    LEAD_MIN_CHARS,
-    LEAD_SHARE,
     STRONG_CUES,
     SUB_EVENT_WORDS,
     Doc,
     Mention,
     latin_mentions,
+    lead_limit,
     text_mentions,
 )
 from builder.models import Evidence
@@ -142,10 +141,12 @@ def plan_events(doc: Doc) -> list[Planned]:
     """Choose the events an article reports and the text each owns (its scope)."""
     if not doc.sentences:
         return []
-    mentions = text_mentions(doc)
-    principal = _principal(doc, mentions)
+    # the principal event is chosen from the lead: the rest of the text is read only when there is one
+    lead_mentions = text_mentions(doc, hi=lead_limit(doc))
+    principal = _principal(doc, lead_mentions)
     if principal is None or _NEGATIVE.search(simplified(principal.sentence.sentence) + doc.title_simple):
         return []
+    mentions = lead_mentions + text_mentions(doc, lo=lead_limit(doc))
     parent = principal.context_parent or parent_prefix(principal.name) or title_parent(doc)
     chosen: list[tuple[Mention, str | None]] = [(principal, parent)]
     for mention in mentions:
@@ -273,8 +274,7 @@ def _is_parent_of(mention: Mention, chosen: list[tuple[Mention, str | None]]) ->
 
 
 def _principal(doc: Doc, mentions: list[Mention]) -> Mention | None:
-    lead_limit = max(LEAD_MIN_CHARS, int(len(doc.text) * LEAD_SHARE))
-    in_lead = [mention for mention in mentions if mention.sentence.start < lead_limit]
+    in_lead = [mention for mention in mentions if mention.sentence.start < lead_limit(doc)]
     strong = [mention for mention in in_lead if mention.cue in STRONG_CUES and not mention.bare]
     title = title_mention(doc)
     if title is not None:
@@ -311,7 +311,7 @@ def _principal(doc: Doc, mentions: list[Mention]) -> Mention | None:
     ]
     if weak:
         return weak[0]
-    latin = [mention for mention in latin_mentions(doc) if mention.sentence.start < lead_limit]
+    latin = latin_mentions(doc, hi=lead_limit(doc))
     return latin[0] if latin else None
 
 

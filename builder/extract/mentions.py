@@ -189,13 +189,26 @@ def _parent_text(doc: Doc, start: int, end: int, limit: int) -> str:
     return clean_name(doc.text[start:end])
 
 
-def text_mentions(doc: Doc) -> list[Mention]:
-    """Every event name in the text, in order, with its cue.
+def lead_limit(doc: Doc) -> int:
+    """Where the lead ends: principal events are looked for in the sentences that start before it."""
+    return max(LEAD_MIN_CHARS, int(len(doc.text) * LEAD_SHARE))
+
+
+def _sentences_starting(doc: Doc, lo: int, hi: int | None) -> list[Evidence]:
+    return [
+        sentence for sentence in doc.sentences if lo <= sentence.start and (hi is None or sentence.start < hi)
+    ]
+
+
+def text_mentions(doc: Doc, lo: int = 0, hi: int | None = None) -> list[Mention]:
+    """Every event name, with its cue, in the sentences that start in ``lo`` … ``hi`` (in order).
+
+    Each sentence is read on its own, so the mentions of the lead and of the rest can be read apart.
 
     Example: the seed's ``"12月7日，第八届…专题论坛在北京举行。"`` gives one mention with cue ``held``.
     """
     found = []
-    for sentence in sentences_with_event_words(doc.simple, doc.sentences):
+    for sentence in sentences_with_event_words(doc.simple, _sentences_starting(doc, lo, hi)):
         spans = name_spans(doc.simple, sentence.start, sentence.end)
         for index, (start, end) in enumerate(spans):
             # a verb after the next name reports that name, not this one
@@ -243,13 +256,14 @@ _LATIN_REPORT = re.compile(
 )
 
 
-def latin_mentions(doc: Doc) -> list[Mention]:
-    """Events named only in English in a sentence that reports them (``Black Hat USA 2024在美国…举行``).
+def latin_mentions(doc: Doc, hi: int | None = None) -> list[Mention]:
+    """Events named only in English in a sentence (starting before ``hi``) that reports them
+    (``Black Hat USA 2024在美国…举行``).
 
     Example: ``"2024年8月3日至8日，Black Hat USA 2024在美国拉斯维加斯举行。"`` → ``Black Hat USA 2024``, held
     """
     found = []
-    for sentence in doc.sentences:
+    for sentence in _sentences_starting(doc, 0, hi):
         for match in _LATIN_EVENT.finditer(doc.simple, sentence.start, sentence.end):
             report = _LATIN_REPORT.match(doc.simple, match.end(), sentence.end)
             if not report:
