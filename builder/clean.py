@@ -97,6 +97,8 @@ def _remove_blocks(body: str) -> str:
 
     Example: ``"a<script>alert(1)</script>b"`` → ``"ab"``
     """
+    if "<" not in body:  # every block opens with '<' (most bodies have none: two scans saved)
+        return body
     for opener, closers in _BLOCKS:
         pieces: list[str] = []
         position = 0
@@ -269,7 +271,8 @@ def clean_body(body: str) -> CleanText:
         seen.add(paragraph)
         if pieces:
             length += 2
-        emphasis.extend((length + start, length + end) for start, end in spans)
+        if spans:
+            emphasis.extend((length + start, length + end) for start, end in spans)
         pieces.append(paragraph)
         length += len(paragraph)
     return CleanText(text="\n\n".join(pieces), emphasis=tuple(emphasis))

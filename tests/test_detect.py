@@ -8,6 +8,7 @@ generated crawl, and on generated articles dense in event words, report cues and
 from __future__ import annotations
 
 import os
+import re
 from datetime import date
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from builder.extract.detect import (
     lead_of,
     might_report_event,
 )
+from builder.extract.text import sentences
 from builder.models import Article
 
 REPO = Path(__file__).resolve().parents[1]
@@ -165,3 +167,17 @@ def test_a_headline_about_an_accepted_paper_is_turned_away() -> None:
     article = _article("论文被NDSS 2026录用", "NDSS 2026将于2026年2月在美国圣地亚哥举办。")
     assert not might_report_event(article)
     assert not get_extractor().extract(article).events
+
+
+@SETTINGS
+@given(text=texts)
+def test_no_sentence_reaches_back_across_a_sentence_break(text: str) -> None:
+    """The detector looks for cues between the breaks around a word: every sentence lies inside.
+
+    A sentence is words up to its first break character, then the run of breaks that ends it.
+    """
+    for sentence in sentences(text):
+        assert "\n" not in sentence.sentence
+        words = re.match("[^" + detect.SENTENCE_BREAKS + "]*", sentence.sentence).end()
+        for position in range(sentence.start, sentence.start + words):
+            assert detect._sentence_start(text, position) <= sentence.start
