@@ -7,9 +7,9 @@ the result back and comparing it with those tables.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -25,47 +25,81 @@ NESTED = ("participants", "organizations")
 BUG_HINT = "The documents config is derived from validated tables, so this is a builder bug; report it"
 
 
-def _child_names(name: str) -> list[str]:
-    spec = next(spec for spec in documents_schema.columns() if spec.name == "events")
-    if name == "events":
-        return [child.name for child in spec.children]
-    nested = next(child for child in spec.children if child.name == name)
-    return [child.name for child in nested.children]
-
-
-def _group(table: pa.Table, by: str, keep: list[str], order: str | None) -> dict[str, list[dict]]:
-    """Rows of ``table`` keyed by column ``by``, each row reduced to ``keep``, sorted by ``order``."""
-    grouped: dict[str, list[dict]] = defaultdict(list)
-    for row in table.to_pylist():
-        grouped[row[by]].append({name: row[name] for name in keep if name in row})
-    if order is not None:
-        for rows in grouped.values():
-            rows.sort(key=lambda row: row[order])
-    return grouped
-
-
 def build_documents(published: Mapping[str, pa.Table]) -> pa.Table:
     """One row per published article, with its events and their people and organizations nested.
 
-    Articles keep the order of the ``articles`` table, events the order of the ``events`` table.
+    Articles keep the order of the ``articles`` table, events the order of the ``events`` table,
+    people ``person_order`` and organizations ``org_order``. Built with Arrow kernels: each
+    child row finds its parent by key and one stable sort groups the children per parent.
+
+    Raises:
+        ValidationFailed: when an ``article_id`` or ``event_id`` is repeated (validated tables
+            never repeat one).
     """
-    event_fields = _child_names("events")
-    people = _group(published["participants"], "event_id", _child_names("participants"), "person_order")
-    organizations = _group(published["organizations"], "event_id", _child_names("organizations"), "org_order")
-    events_by_article: dict[str, list[dict]] = defaultdict(list)
-    for row in published["events"].to_pylist():
-        event = {name: row[name] for name in event_fields if name in row}
-        event["participants"] = people.get(row["event_id"], [])
-        event["organizations"] = organizations.get(row["event_id"], [])
-        events_by_article[row["article_id"]].append(event)
     target = documents_schema.arrow_schema()
-    # the article columns (the long texts included) stay Arrow arrays; only events go through Python
+    events_type = target.field("events").type
+    event_struct = events_type.value_type
+    events = published["events"]
+    nested = {
+        name: _grouped(published[name], "event_id", order, events, event_struct.field(name).type)
+        for name, order in (("participants", "person_order"), ("organizations", "org_order"))
+    }
+    records = _records(events, event_struct, nested)
+    # the article columns (the long texts included) are taken over as they are
     articles = published["articles"].select(list(documents_schema.ARTICLE_COLUMNS))
-    nested = pa.array(
-        [events_by_article.get(article_id, []) for article_id in articles.column("article_id").to_pylist()],
-        type=target.field("events").type,
-    )
-    return articles.append_column(target.field("events"), nested).cast(target)
+    lists = _grouped(events, "article_id", None, articles, events_type, records)
+    return articles.append_column(target.field("events"), lists).cast(target)
+
+
+def _records(table: pa.Table, struct: pa.StructType, given: Mapping[str, pa.Array]) -> pa.StructArray:
+    """The rows of ``table`` as ``struct`` values: its fields from ``given``, else the table's column."""
+    arrays = []
+    for field in struct:
+        if field.name in given:
+            arrays.append(given[field.name])
+        elif field.name in table.column_names:
+            arrays.append(table.column(field.name).combine_chunks().cast(field.type))
+        else:
+            arrays.append(pa.nulls(table.num_rows, field.type))
+    return pa.StructArray.from_arrays(arrays, fields=list(struct))
+
+
+def _grouped(
+    children: pa.Table,
+    key: str,
+    order: str | None,
+    parents: pa.Table,
+    list_type: pa.ListType,
+    values: pa.StructArray | None = None,
+) -> pa.ListArray:
+    """For each parent row, the list of its child rows (matched on ``key``; in table order, then ``order``).
+
+    ``values`` are the children as records (default: ``children`` as ``list_type``'s records);
+    children without a parent are left out, like the rows of an unknown key.
+    """
+    parent_keys = parents.column(key)
+    if pc.count_distinct(parent_keys, mode="all").as_py() != parents.num_rows:
+        raise ValidationFailed(
+            f"repeated {key} in the {parents.num_rows} parent rows",
+            record=DOCUMENTS,
+            field=key,
+            hint=BUG_HINT,
+        )
+    if values is None:
+        values = _records(children, list_type.value_type, {})
+    parent = pc.index_in(children.column(key), value_set=parent_keys.combine_chunks())
+    columns = {"parent": parent, "row": pa.array(np.arange(children.num_rows), pa.int64())}
+    sort_keys = [("parent", "ascending")]
+    if order is not None:
+        columns["order"] = children.column(order)
+        sort_keys.append(("order", "ascending"))
+    placed = pa.table(columns).filter(pc.is_valid(parent))
+    # sort_indices is stable: children of one parent keep the table's order (then ``order``)
+    placed = placed.take(pc.sort_indices(placed, sort_keys=sort_keys))
+    counts = np.bincount(placed.column("parent").to_numpy(), minlength=parents.num_rows)
+    offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]), pa.int32())
+    rows = placed.column("row").combine_chunks()
+    return pa.ListArray.from_arrays(offsets, values.take(rows), type=list_type)
 
 
 def flatten_documents(documents: pa.Table) -> dict[str, list[dict]]:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+from collections import defaultdict
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 import schema
@@ -24,6 +26,58 @@ def published() -> dict[str, pa.Table]:
     result = validate_tables(build_tables(articles, gold_extractions(articles)))
     assert result.quarantine.num_rows == 0
     return result.published
+
+
+def reference_documents(published: dict[str, pa.Table]) -> pa.Table:
+    """``build_documents`` the simple way: group Python rows, then one ``pa.array`` of nested lists."""
+    spec = next(spec for spec in documents_schema.columns() if spec.name == "events")
+    names = {"events": [child.name for child in spec.children]}
+    names |= {child.name: [item.name for item in child.children] for child in spec.children if child.children}
+    grouped: dict[str, dict[str, list[dict]]] = {}
+    for table, order in (("participants", "person_order"), ("organizations", "org_order")):
+        grouped[table] = defaultdict(list)
+        for row in published[table].to_pylist():
+            grouped[table][row["event_id"]].append({name: row[name] for name in names[table] if name in row})
+        for rows in grouped[table].values():
+            rows.sort(key=lambda row, order=order: row[order])
+    by_article: dict[str, list[dict]] = defaultdict(list)
+    for row in published["events"].to_pylist():
+        event = {name: row[name] for name in names["events"] if name in row}
+        for table in ("participants", "organizations"):
+            event[table] = grouped[table].get(row["event_id"], [])
+        by_article[row["article_id"]].append(event)
+    target = documents_schema.arrow_schema()
+    articles = published["articles"].select(list(documents_schema.ARTICLE_COLUMNS))
+    ids = articles.column("article_id").to_pylist()
+    nested = pa.array([by_article.get(key, []) for key in ids], type=target.field("events").type)
+    return articles.append_column(target.field("events"), nested).cast(target)
+
+
+def _parquet_bytes(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, compression="zstd", row_group_size=128 * 1024)
+    return sink.getvalue().to_pybytes()
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_build_documents_equals_the_row_by_row_grouping(
+    published: dict[str, pa.Table], shuffle: bool
+) -> None:
+    tables = dict(published)
+    if shuffle:
+        # children in another order than their key order: grouping must keep table order, then the order key
+        for name in ("events", "participants", "organizations"):
+            table = tables[name]
+            tables[name] = table.take(list(reversed(range(table.num_rows))))
+    expected = reference_documents(tables)
+    documents = build_documents(tables)
+    assert documents.equals(expected)
+    assert _parquet_bytes(documents) == _parquet_bytes(expected)
+
+
+def test_build_documents_without_events(published: dict[str, pa.Table]) -> None:
+    tables = {name: table.slice(0, 0) if name != "articles" else table for name, table in published.items()}
+    assert build_documents(tables).equals(reference_documents(tables))
 
 
 def test_build_documents_one_row_per_article_in_article_order(published: dict[str, pa.Table]) -> None:
