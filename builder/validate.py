@@ -22,11 +22,11 @@ from builder.tables import Tables
 from schema.relations import (
     KEY_COLUMNS,
     PARENTS,
+    SharedWork,
     Violation,
     check_relations,
     recount_events,
     row_article_ids,
-    span_owners,
     value_text,
 )
 
@@ -167,14 +167,14 @@ def _keep_first_valid_of_duplicates(violations: list[Violation]) -> list[Violati
     ]
 
 
-def check_tables(tables: dict[str, pa.Table]) -> list[Violation]:
+def check_tables(tables: dict[str, pa.Table], work: SharedWork | None = None) -> list[Violation]:
     """Every rule of the contract over the four tables: per-table pandera models, then cross-table rules."""
     for table in schema.TABLES:
         check_arrow_types(table, tables[table])
     found: list[Violation] = []
     for table in schema.TABLES:
         found += _schema_violations(table, tables[table])
-    return _keep_first_valid_of_duplicates(found + check_relations(tables))
+    return _keep_first_valid_of_duplicates(found + check_relations(tables, work))
 
 
 def _row_keys(table: str, data: pa.Table, rows: list[int]) -> list[str]:
@@ -185,7 +185,10 @@ def _row_keys(table: str, data: pa.Table, rows: list[int]) -> list[str]:
 
 
 def locate(
-    violations: list[Violation], tables: dict[str, pa.Table], source_files: dict[str, str]
+    violations: list[Violation],
+    tables: dict[str, pa.Table],
+    source_files: dict[str, str],
+    work: SharedWork | None = None,
 ) -> list[dict[str, str | None]]:
     """Violations as quarantine records (key and source file filled in), sorted deterministically."""
     by_table: dict[str, list[Violation]] = defaultdict(list)
@@ -195,7 +198,7 @@ def locate(
     for table, items in by_table.items():
         rows = [item.row for item in items]
         keys = _row_keys(table, tables[table], rows)
-        ids = row_article_ids(tables, table, pa.array(rows, pa.int64()))
+        ids = row_article_ids(tables, table, pa.array(rows, pa.int64()), work)
         for item, key, article_id in zip(items, keys, ids, strict=True):
             records.append(
                 {
@@ -213,7 +216,9 @@ def locate(
     return records
 
 
-def _parent_quarantined(tables: dict[str, pa.Table], keep: dict[str, np.ndarray]) -> list[Violation]:
+def _parent_quarantined(
+    tables: dict[str, pa.Table], keep: dict[str, np.ndarray], work: SharedWork
+) -> list[Violation]:
     """Mark children of quarantined parents (in dependency order) and return their violations."""
     found = []
     for child, (parent, column) in PARENTS.items():
@@ -224,7 +229,7 @@ def _parent_quarantined(tables: dict[str, pa.Table], keep: dict[str, np.ndarray]
         )
         if child != "events":
             # a shared event_id: the row follows the copies its evidence was read from
-            for row, copies in span_owners(tables, child).items():
+            for row, copies in work.owners(child).items():
                 orphan[row] = not any(keep["events"][copy] for copy in copies)
         rows = np.flatnonzero(orphan & keep[child])
         values = pc.take(keys, rows).to_pylist()
@@ -240,17 +245,18 @@ def _parent_quarantined(tables: dict[str, pa.Table], keep: dict[str, np.ndarray]
 def validate_tables(tables: Tables) -> ValidationResult:
     """Validate the built tables; see the module docstring."""
     data = tables.tables
-    violations = check_tables(data)
+    work = SharedWork(data)
+    violations = check_tables(data, work)
     keep = {table: np.ones(data[table].num_rows, dtype=bool) for table in schema.TABLES}
     for item in violations:
         keep[item.table][item.row] = False
-    violations += _parent_quarantined(data, keep)
+    violations += _parent_quarantined(data, keep, work)
     published = {
         table: data[table] if keep[table].all() else data[table].filter(pa.array(keep[table]))
         for table in schema.TABLES
     }
     published["articles"] = recount_events(published["articles"], published["events"])
-    records = locate(violations, data, tables.source_files)
+    records = locate(violations, data, tables.source_files, work)
     quarantine = pa.Table.from_pylist(
         [{name: record[name] for name in QUARANTINE_COLUMNS} for record in records], schema=QUARANTINE_SCHEMA
     )
@@ -365,7 +371,8 @@ def validate_build(build_dir: Path) -> FolderReport:
     """Re-validate the Parquet tables of a build or release folder (``builder validate DIR``)."""
     tables = read_build_tables(build_dir)
     source_files = source_files_from_manifest(build_dir, tables["articles"])
-    records = locate(check_tables(tables), tables, source_files)
+    work = SharedWork(tables)
+    records = locate(check_tables(tables, work), tables, source_files, work)
     for record in records:
         record["message"] = violation_line(record)
     return FolderReport(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -137,11 +138,43 @@ def check_n_events(tables: dict[str, pa.Table]) -> list[Violation]:
     return _violations("n_events", "articles", rows, "n_events", values, problems)
 
 
-def span_owners(tables: dict[str, pa.Table], child: str) -> dict[int, list[int]]:
+class SharedWork:
+    """Work several rules need over the same tables, done once per validation.
+
+    Article texts leave Arrow once each (``texts``), and ``span_owners`` is worked out once
+    per child table (``owners``). The tables must not change while it is in use.
+    """
+
+    def __init__(self, tables: dict[str, pa.Table]) -> None:
+        self.tables = tables
+        self._texts: dict[int, str] = {}
+        self._owners: dict[str, dict[int, list[int]]] = {}
+
+    def texts(self, rows: Iterable[int]) -> dict[int, str]:
+        """Article row → ``text``, for the given rows."""
+        wanted = set(rows)
+        missing = sorted(wanted - self._texts.keys())
+        if missing:
+            column = self.tables["articles"].column("text")
+            values = pc.take(column, pa.array(missing, pa.int64())).to_pylist()
+            self._texts.update(zip(missing, values, strict=True))
+        return {row: self._texts[row] for row in wanted}
+
+    def owners(self, child: str) -> dict[int, list[int]]:
+        """``span_owners(tables, child)``, worked out on the first call."""
+        if child not in self._owners:
+            self._owners[child] = span_owners(self.tables, child, self)
+        return self._owners[child]
+
+
+def span_owners(
+    tables: dict[str, pa.Table], child: str, work: SharedWork | None = None
+) -> dict[int, list[int]]:
     """Rows of ``child`` whose event_id names several events → the events whose article holds the evidence.
 
     Two articles reporting the same event give it the same event_id; the key alone cannot tell
     which copy a participant or organization came from, but its evidence offsets can.
+    ``work`` lends its decoded article texts.
     """
     events = tables["events"]
     counts = events.group_by("event_id").aggregate([("event_id", "count")])
@@ -160,14 +193,8 @@ def span_owners(tables: dict[str, pa.Table], child: str) -> dict[int, list[int]]
         if article is not None:
             copies[event_id].append((row, article))
     # each article text leaves Arrow once, not once per comparison
-    needed = sorted({article for article in copy_articles if article is not None})
-    text_of = dict(
-        zip(
-            needed,
-            pc.take(tables["articles"].column("text"), pa.array(needed, pa.int64())).to_pylist(),
-            strict=True,
-        )
-    )
+    known_articles = (article for article in copy_articles if article is not None)
+    text_of = (work or SharedWork(tables)).texts(known_articles)
     names = ("event_id", "evidence", "evidence_start", "evidence_end")
     columns = [pc.take(tables[child].column(name), rows).to_pylist() for name in names]
     # rows of copies of one article repeat (event_id, span, evidence): work each combination out once
@@ -186,17 +213,18 @@ def span_owners(tables: dict[str, pa.Table], child: str) -> dict[int, list[int]]
     return owners
 
 
-def check_evidence_spans(tables: dict[str, pa.Table]) -> list[Violation]:
+def check_evidence_spans(tables: dict[str, pa.Table], work: SharedWork | None = None) -> list[Violation]:
     """``evidence_span``: ``articles.text[evidence_start:evidence_end] == evidence`` in every child table.
 
     The slices are cut in Python (Arrow has no per-row substring kernel) and compared in Arrow;
     rows without an article or with null fields are left to ``foreign_key`` and ``not_null``.
     A row of a shared event_id passes when the article of any event with that id holds it.
     """
+    work = work or SharedWork(tables)
     found: list[Violation] = []
     for table in PARENTS:
         data = tables[table]
-        owners = span_owners(tables, table) if table != "events" else {}
+        owners = work.owners(table) if table != "events" else {}
         unowned = [row for row, copies in owners.items() if not copies]
         article_of = article_rows(tables, table)
         evidence, start, end = (data.column(name) for name in ("evidence", "evidence_start", "evidence_end"))
@@ -213,7 +241,7 @@ def check_evidence_spans(tables: dict[str, pa.Table]) -> list[Violation]:
         articles, firsts, lasts = (
             pc.take(column, checked).to_numpy().tolist() for column in (article_of, start, end)
         )
-        texts = _texts_of(tables["articles"], articles)
+        texts = work.texts(articles)
         cut = zip(articles, firsts, lasts, strict=True)
         spans = pa.array([texts[article][first:last] for article, first, last in cut], pa.string())
         differ = _true_rows(pc.not_equal(spans, pc.take(evidence, checked)))
@@ -230,13 +258,6 @@ def check_evidence_spans(tables: dict[str, pa.Table]) -> list[Violation]:
             problem = f"is not articles.text[{first}:{last}]{detail}"
             found.append(Violation("evidence_span", table, row, "evidence", evidence[row].as_py(), problem))
     return found
-
-
-def _texts_of(articles: pa.Table, rows: list[int]) -> dict[int, str]:
-    """Row → ``text`` of the given article rows; only these texts leave Arrow, each once."""
-    needed = sorted(set(rows))
-    texts = pc.take(articles.column("text"), pa.array(needed, pa.int64())).to_pylist()
-    return dict(zip(needed, texts, strict=True))
 
 
 def _short(text: str, limit: int = 40) -> str:
@@ -281,13 +302,15 @@ def check_dates(tables: dict[str, pa.Table]) -> list[Violation]:
     return found
 
 
-def row_article_ids(tables: dict[str, pa.Table], table: str, rows: pa.Array) -> list[str | None]:
+def row_article_ids(
+    tables: dict[str, pa.Table], table: str, rows: pa.Array, work: SharedWork | None = None
+) -> list[str | None]:
     """The article_id each row belongs to (even when that article is missing), or None if unknown."""
     if table in ("articles", "events"):
         return pc.take(tables[table].column("article_id"), rows).to_pylist()
     event_rows = pc.take(parent_rows(tables, table), rows).to_pylist()
     # a shared event_id: the copy whose article holds the row's evidence
-    owners = span_owners(tables, table)
+    owners = (work or SharedWork(tables)).owners(table)
     event_rows = [
         owners[row][0] if owners.get(row) else event
         for row, event in zip(rows.to_pylist(), event_rows, strict=True)
@@ -304,11 +327,11 @@ def recount_events(articles: pa.Table, events: pa.Table) -> pa.Table:
     return articles.set_column(position, articles.schema.field(position), n_events)
 
 
-def check_relations(tables: dict[str, pa.Table]) -> list[Violation]:
+def check_relations(tables: dict[str, pa.Table], work: SharedWork | None = None) -> list[Violation]:
     """Every cross-table rule over the four contract tables."""
     return [
         *check_foreign_keys(tables),
         *check_n_events(tables),
-        *check_evidence_spans(tables),
+        *check_evidence_spans(tables, work),
         *check_dates(tables),
     ]

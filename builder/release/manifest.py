@@ -47,6 +47,8 @@ ROW_GROUP_SIZE = 128 * 1024
 MANIFEST_FORMAT = 2
 #: libraries whose versions affect the bytes written
 LIBRARIES = ("pyarrow", "pandas", "pandera", "datasets", "huggingface_hub")
+#: threads writing and hashing Parquet files next to the one fingerprinting the tables
+WRITE_THREADS = 1
 #: name of the sidecar holding the manifest's own checksum (``sha256sum -c`` format)
 MANIFEST_CHECKSUM_NAME = "manifest.sha256"
 
@@ -219,7 +221,7 @@ def write_build(
     folder = Path(folder)
     tables: dict[str, dict] = {}
     written: dict[str, pa.Table] = {}
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="write-parquet") as writer:
+    with ThreadPoolExecutor(max_workers=WRITE_THREADS, thread_name_prefix="write-parquet") as writer:
         pending: dict[str, Future[dict]] = {}
         for name in schema.TABLES:
             arrow_schema = schema.arrow_schema(name)
