@@ -223,3 +223,14 @@ def test_any_extractions_round_trip_and_split_back_per_file(tmp_path_factory, fi
     extraction = Extraction(other.article_id, "rules", "1", tuple(second_events))
     assert_same_rows(second, chunk_of((other_raw, other, extraction)))
     assert_same_rows(ChunkRows.merge(rows.files, [rows.select({1: 1}), rows.select({0: 0})]), rows)
+
+
+def test_a_killed_writers_temporary_file_is_never_read(tmp_path):
+    rows = two_file_chunk()
+    cache = ChunkCache(tmp_path, "rules", "1")
+    cache.put(rows)
+    entry = cache.path_for(keys(rows))
+    leftover = entry.with_name(f".tmp-99999-{entry.name}")
+    entry.rename(leftover)
+    assert cache.get(keys(rows)) is None
+    assert ChunkCache(tmp_path, "rules", "1").find(*keys(rows)[0]) is None

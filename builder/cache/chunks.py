@@ -168,7 +168,8 @@ class ChunkCache:
     def _read_index(self) -> dict[tuple[str, str], tuple[Path, int]]:
         index: dict[tuple[str, str], tuple[Path, int]] = {}
         try:
-            paths = sorted(self.entries.glob("*.chunk"))
+            # a killed writer's temporary file is never read, complete or not
+            paths = sorted(path for path in self.entries.glob("*.chunk") if not path.name.startswith(".tmp-"))
         except OSError:
             return index
         for path in paths:
