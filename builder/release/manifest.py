@@ -47,7 +47,8 @@ ROW_GROUP_SIZE = 128 * 1024
 MANIFEST_FORMAT = 2
 #: libraries whose versions affect the bytes written
 LIBRARIES = ("pyarrow", "pandas", "pandera", "datasets", "huggingface_hub")
-#: threads writing and hashing Parquet files next to the one fingerprinting the tables
+#: threads writing and hashing Parquet files next to the one fingerprinting the tables (a second
+#: one, writing articles and documents at the same time, measured no faster on 2 cores)
 WRITE_THREADS = 1
 #: name of the sidecar holding the manifest's own checksum (``sha256sum -c`` format)
 MANIFEST_CHECKSUM_NAME = "manifest.sha256"
@@ -196,6 +197,21 @@ def documents_table(tables: dict[str, pa.Table]) -> pa.Table:
     return documents
 
 
+def _table_entry(name: str, table: pa.Table, result: ValidationResult) -> dict:
+    """The manifest's ``tables`` entry of one published table, as written (in key order)."""
+    extracted = result.extracted_counts.get(name, table.num_rows)
+    return {
+        "rows": table.num_rows,
+        "extracted": extracted,
+        "quarantined": extracted - table.num_rows,
+        "key": list(TABLE_KEYS[name]),
+        "fingerprint": fingerprint(table, TABLE_KEYS[name], ordered=True),
+        "fingerprint_method": ARROW_COLUMNS,
+        "columns": schema_columns(schema.arrow_schema(name)),
+        "file": table_path(name),
+    }
+
+
 def write_build(
     folder: Path,
     result: ValidationResult,
@@ -211,35 +227,22 @@ def write_build(
 
     ``input_sha256`` is ``input_hashes(raw_dir, input_files)`` when the caller already knows it
     (the build pipeline hashed every file it read); otherwise every input is read again.
-    Parquet files are written and hashed on a second thread (Arrow and hashlib release the GIL)
-    while this one fingerprints the tables and builds ``documents``; what is written does not
-    depend on it.
+    Parquet files are written and hashed on ``WRITE_THREADS`` other threads (Arrow and hashlib
+    release the GIL) while this one fingerprints the tables; what is written does not depend on it.
 
     Raises:
         BuildFolderError: when the accounting of input files does not add up.
     """
     folder = Path(folder)
-    tables: dict[str, dict] = {}
     written: dict[str, pa.Table] = {}
     with ThreadPoolExecutor(max_workers=WRITE_THREADS, thread_name_prefix="write-parquet") as writer:
         pending: dict[str, Future[dict]] = {}
+        # every file is handed to the writers first; the fingerprints are worked out while they write
         for name in schema.TABLES:
             arrow_schema = schema.arrow_schema(name)
             table = result.published[name].select(arrow_schema.names).cast(arrow_schema)
             table = written[name] = sort_by_key(table, TABLE_KEYS[name])
-            relative = table_path(name)
-            pending[relative] = writer.submit(write_shard, folder, relative, table, name)
-            extracted = result.extracted_counts.get(name, table.num_rows)
-            tables[name] = {
-                "rows": table.num_rows,
-                "extracted": extracted,
-                "quarantined": extracted - table.num_rows,
-                "key": list(TABLE_KEYS[name]),
-                "fingerprint": fingerprint(table, TABLE_KEYS[name], ordered=True),
-                "fingerprint_method": ARROW_COLUMNS,
-                "columns": schema_columns(arrow_schema),
-                "file": relative,
-            }
+            pending[table_path(name)] = writer.submit(write_shard, folder, table_path(name), table, name)
         relative = table_path(DOCUMENTS)
         pending[relative] = writer.submit(write_shard, folder, relative, documents_table(written), DOCUMENTS)
         quarantine = result.quarantine.select(list(QUARANTINE_COLUMNS)).cast(quarantine_schema())
@@ -247,6 +250,7 @@ def write_build(
         pending[QUARANTINE_FILE] = writer.submit(
             write_shard, folder, QUARANTINE_FILE, quarantine, "quarantine"
         )
+        tables = {name: _table_entry(name, table, result) for name, table in written.items()}
         files = {path: future.result() for path, future in pending.items()}
     manifest = {
         "manifest_format": MANIFEST_FORMAT,
