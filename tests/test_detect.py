@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from bench.detector_safety import check_folder
 from bench.generate import generate
 from builder.extract import detect, events, get_extractor, mentions
+from builder.extract.chinese import simplified
 from builder.extract.detect import (
     headline_may_name_event,
     lead_may_name_latin_event,
@@ -166,3 +167,80 @@ def test_no_sentence_reaches_back_across_a_sentence_break(text: str) -> None:
         words = re.match("[^" + detect.SENTENCE_BREAKS + "]*", sentence.sentence).end()
         for position in range(sentence.start, sentence.start + words):
             assert detect._sentence_start(text, position) <= sentence.start
+
+
+# --- the linear scans equal the plain ones ----------------------------------------------------
+
+
+def _plain_sentence_start(text: str, position: int) -> int:
+    return max(text.rfind(mark, 0, position) for mark in detect.SENTENCE_BREAKS) + 1
+
+
+def plain_lead_may_report_event(lead: str) -> bool:
+    """The check word by word, each with its own sentence (quadratic on hostile texts)."""
+    for word in detect._event_word_pattern().finditer(lead):
+        start, end = word.span()
+        sentence_start = _plain_sentence_start(lead, start)
+        sentence_break = detect._BREAK.search(lead, end)
+        sentence_end = sentence_break.start() if sentence_break else len(lead)
+        window = lead[sentence_start:sentence_end]
+        if (
+            detect._CUE_BEFORE.search(lead, sentence_start, start)
+            or detect._cue_after_pattern().search(lead, end, sentence_end)
+            or detect._CUE_IN.match(lead, end)
+            or ("由" in window and detect._ORGANIZE.search(window))
+        ):
+            return True
+    return False
+
+
+def plain_lead_may_name_latin_event(lead: str) -> bool:
+    """Every (overlapping) match, with a capital letter looked for in its whole sentence."""
+    pattern = detect._latin_report_after_name()
+    return any(
+        pattern.match(lead, start)
+        and re.search("[A-Z]", lead[_plain_sentence_start(lead, start) : start + 1]) is not None
+        for start in range(len(lead))
+    )
+
+
+def plain_headline_may_name_event(title: str) -> bool:
+    """The headline check with the clause rest copied and stripped for every word."""
+    simple = simplified(title)
+    position = 0
+    for segment in detect._TITLE_SPLIT.split(simple):
+        offset = simple.find(segment, position)
+        position = offset + len(segment)
+        for word in detect._event_word_pattern().finditer(simple, offset, position):
+            end = word.end()
+            if detect._TITLE_REST.match(simple[end:position].strip()):
+                return True
+            closed = end < position and simple[end] in detect._CLOSERS
+            if closed and detect._TITLE_REST.match(simple[end + 1 : position].strip()):
+                return True
+    return False
+
+
+@SETTINGS
+@given(text=texts)
+def test_the_linear_lead_checks_equal_the_plain_ones(text: str) -> None:
+    assert lead_may_report_event(text) == plain_lead_may_report_event(text)
+    assert lead_may_name_latin_event(text) == plain_lead_may_name_latin_event(text)
+
+
+@SETTINGS
+@given(title=titles)
+def test_the_in_place_headline_check_equals_the_plain_one(title: str) -> None:
+    assert headline_may_name_event(title) == plain_headline_may_name_event(title)
+
+
+HOSTILE = ["论坛" * 150_000, "论坛 " * 100_000 + "举行", "1在" * 150_000, "a1在X举行" * 50_000]
+HOSTILE += ["会议。" * 100_000]
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_texts_take_linear_time(text: str) -> None:
+    """A text of a million event words and no sentence break once took hours (a scan per word)."""
+    lead_may_report_event(text)
+    lead_may_name_latin_event(text)
+    headline_may_name_event(text)

@@ -49,6 +49,9 @@ _TITLE_REST = re.compile(
     r"^(?:成功|顺利|圆满|隆重|盛大|正式|精彩)?(?:举办|举行|召开|开幕|启幕|落幕|收官|闭幕|回顾|参会记录|记录|直击|开赛|启动|"
     r"侧记|纪实|综述|报道|预告|即将.*|将于.*|在.{1,20}(?:举行|举办|召开|开幕))?$"
 )
+#: ``_TITLE_REST`` for a match at a position inside the headline (``^`` holds only at its start)
+_TITLE_REST_IN_PLACE = re.compile(_TITLE_REST.pattern.removeprefix("^"))
+_SPACES = re.compile(r"\s*")
 #: closing marks a name may end with (``event_names.name_spans`` takes one after an event word)
 _CLOSERS = "”」』’)）"
 #: words before a name that give it a cue: held (举行…), this (本届…), attend (出席…); 该 gives one
@@ -58,6 +61,7 @@ _CUE_BEFORE = re.compile(r"举行|举办|召开|开展|启动|承办|主办|本�
 _CUE_IN = re.compile(r"[" + _CLOSERS + r"]?\s*(?:中|上|期间)")
 #: an organizer phrase needs 由 and one of these verbs in the sentence
 _ORGANIZE = re.compile(r"主办|承办|协办|举办|合办|组织|指导")
+_CAPITAL = re.compile("[A-Z]")
 _BREAK = re.compile("[" + re.escape(SENTENCE_BREAKS) + "]")
 
 
@@ -125,14 +129,23 @@ def headline_may_name_event(title: str) -> bool:
     for segment in _TITLE_SPLIT.split(simple):
         offset = simple.find(segment, position)
         position = offset + len(segment)
+        stop = offset + len(segment.rstrip())
         for word in _event_word_pattern().finditer(simple, offset, position):
             end = word.end()
-            if _TITLE_REST.match(simple[end:position].strip()):
+            if _clause_rest_reports(simple, end, stop):
                 return True
-            closed = end < position and simple[end] in _CLOSERS
-            if closed and _TITLE_REST.match(simple[end + 1 : position].strip()):
+            if end < position and simple[end] in _CLOSERS and _clause_rest_reports(simple, end + 1, stop):
                 return True
     return False
+
+
+def _clause_rest_reports(simple: str, start: int, stop: int) -> bool:
+    """``_TITLE_REST.match(simple[start:stop].strip())``, matched in place: no copy per event word.
+
+    (``stop`` is the clause's end without its trailing white space.)
+    """
+    start = _SPACES.match(simple, start, max(start, stop)).end()
+    return _TITLE_REST_IN_PLACE.match(simple, start, max(start, stop)) is not None
 
 
 def lead_of(text: str) -> str:
@@ -147,9 +160,17 @@ def lead_of(text: str) -> str:
     return simple if end < 0 else simple[:end]
 
 
-def _sentence_start(text: str, position: int) -> int:
-    """Just after the last sentence break before ``position`` (the sentence may start later)."""
-    return max(text.rfind(mark, 0, position) for mark in SENTENCE_BREAKS) + 1
+def _last_break(text: str, start: int, end: int) -> int:
+    """The position of the last sentence break in ``text[start:end]``, or -1."""
+    return max(text.rfind(mark, start, end) for mark in SENTENCE_BREAKS)
+
+
+def _sentence_start(text: str, position: int, floor: int = 0) -> int:
+    """Just after the last sentence break before ``position`` (the sentence may start later).
+
+    The scan goes back no further than ``floor``: the position of a break already known, or 0.
+    """
+    return max(floor, _last_break(text, floor, position) + 1)
 
 
 def lead_may_report_event(lead: str) -> bool:
@@ -158,15 +179,25 @@ def lead_may_report_event(lead: str) -> bool:
     Example: ``"12月7日，网络安全论坛在北京举行。"`` → True;
     ``"此漏洞影响多个论坛软件。"`` → False (no cue around 论坛)
     """
+    # the words of one sentence are checked together: a cue before the last word or after the
+    # first is a cue before or after some word; so each character is scanned a bounded number of
+    # times, even in a hostile text of a million event words and no sentence break
+    sentences: list[list[int]] = []  # [sentence start, sentence end, first word's end, last word's start]
     for word in _event_word_pattern().finditer(lead):
         start, end = word.span()
-        sentence_start = _sentence_start(lead, start)
+        if _CUE_IN.match(lead, end):
+            return True
+        if sentences and start < sentences[-1][1]:
+            sentences[-1][3] = start
+            continue
+        floor = sentences[-1][1] if sentences else 0
         sentence_break = _BREAK.search(lead, end)
         sentence_end = sentence_break.start() if sentence_break else len(lead)
+        sentences.append([_sentence_start(lead, start, floor), sentence_end, end, start])
+    for sentence_start, sentence_end, first_end, last_start in sentences:
         if (
-            _CUE_BEFORE.search(lead, sentence_start, start)
-            or _cue_after_pattern().search(lead, end, sentence_end)
-            or _CUE_IN.match(lead, end)
+            _CUE_BEFORE.search(lead, sentence_start, last_start)
+            or _cue_after_pattern().search(lead, first_end, sentence_end)
             or (
                 lead.find("由", sentence_start, sentence_end) >= 0
                 and _ORGANIZE.search(lead, sentence_start, sentence_end)
@@ -185,13 +216,17 @@ def lead_may_name_latin_event(lead: str) -> bool:
     if _latin_report_pattern().search(lead) is None:
         return False
     pattern = _latin_report_after_name()
-    position = 0
-    while (report := pattern.search(lead, position)) is not None:
+    # every match start is a candidate (matches may overlap); breaks and capital letters are
+    # looked for only where the previous candidate's look did not reach, so the work stays linear
+    looked_until = 0
+    while (report := pattern.search(lead, looked_until)) is not None:
         start = report.start()
-        sentence_start = _sentence_start(lead, start)
-        if re.search("[A-Z]", lead[sentence_start : start + 1]):
+        last_break = _last_break(lead, looked_until, start)
+        if last_break >= 0:  # a new sentence: look for a capital letter from its start
+            looked_until = last_break + 1
+        if _CAPITAL.search(lead, looked_until, start + 1):
             return True
-        position = start + 1
+        looked_until = start + 1
     return False
 
 
