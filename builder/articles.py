@@ -135,12 +135,16 @@ def _parse_fetched_at(meta: dict, source_file: str) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+_WEB_ADDRESS = re.compile(r"https?://[^\s/?#]+")
+_SPACE = re.compile(r"\s")
+
+
 def _parse_url(meta: dict, source_file: str) -> tuple[str, str]:
     url = _text_field(meta, "url", source_file, required=True)
     problem = None
-    if not re.match(r"https?://[^\s/?#]+", url):
+    if not _WEB_ADDRESS.match(url):
         problem = "not an http(s) URL"
-    elif re.search(r"\s", url):
+    elif _SPACE.search(url):
         problem = "contains white space"
     else:
         try:
