@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import schema
+from builder.errors import BuildFolderError
 from builder.release import TABLE_KEYS, read_manifest
 from builder.release import json_rows as json_rows_module
 from builder.release.diff import same_content
@@ -174,3 +175,13 @@ def test_same_content_across_fingerprint_methods(table: str) -> None:
     assert same_content(data, old_info, new_info)
     other = fingerprint_with(ARROW_COLUMNS, data.slice(1), keys)
     assert not same_content(data, old_info, {**new_info, "fingerprint": other})
+
+
+def test_fingerprint_with_an_unknown_method_is_a_builder_error() -> None:
+    table = pa.table({"key": pa.array([1], pa.int16())})
+    with pytest.raises(BuildFolderError) as error:
+        fingerprint_with("md5-rows", table, ["key"])
+    assert error.value.line() == (
+        "fingerprint_method: unknown fingerprint method (got 'md5-rows'). "
+        "This builder knows arrow-columns and json-rows; use the one that wrote the manifest."
+    )

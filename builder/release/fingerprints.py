@@ -30,6 +30,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from builder.errors import BuildFolderError
 from builder.release.json_rows import canonical_column, header, json_rows_fingerprint, sort_by_key
 
 #: the method of manifests whose table entries name none
@@ -53,7 +54,12 @@ def fingerprint_with(method: str, table: pa.Table, keys: Sequence[str], *, order
     if method == JSON_ROWS:
         return json_rows_fingerprint(table, keys, ordered=ordered)
     if method != ARROW_COLUMNS:
-        raise ValueError(f"unknown fingerprint method {method!r}")
+        raise BuildFolderError(
+            "unknown fingerprint method",
+            field="fingerprint_method",
+            value=method,
+            hint=f"This builder knows {ARROW_COLUMNS} and {JSON_ROWS}; use the one that wrote the manifest",
+        )
     rows = table if ordered else sort_by_key(table, keys)
     digest = hashlib.sha256(header(table))
     for column in rows.columns:
