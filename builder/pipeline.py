@@ -10,9 +10,11 @@ articles the cheap detector flags, and its results are cached by article content
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -230,6 +232,32 @@ def _input_sha256(
     return hashes
 
 
+@contextmanager
+def arrow_memory_pool() -> Iterator[str]:
+    """Use jemalloc for Arrow memory while the block runs, when pyarrow has it and nobody chose a pool.
+
+    Sorting, writing and regrouping the tables allocate fresh buffers; pyarrow's default pool
+    (mimalloc) takes them from the system each time. Measured on the 10,000-article bench
+    (in-process builds, alternating, 3 each): write 0.34-0.41 → 0.24 s, tables 0.28-0.41 → 0.19 s,
+    peak RSS 400 → 345 MiB, same files; a plain ``write_table`` of the same tables is no faster.
+    ``ARROW_DEFAULT_MEMORY_POOL`` set in the environment wins. Yields the pool's backend name.
+    """
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        yield pa.default_memory_pool().backend_name
+        return
+    try:
+        pool = pa.jemalloc_memory_pool()
+    except NotImplementedError:  # a pyarrow built without jemalloc
+        yield pa.default_memory_pool().backend_name
+        return
+    previous = pa.default_memory_pool()
+    pa.set_memory_pool(pool)
+    try:
+        yield pool.backend_name
+    finally:
+        pa.set_memory_pool(previous)
+
+
 def build(
     raw_dir: Path,
     out_dir: Path,
@@ -248,7 +276,33 @@ def build(
     extractions are cached in ``cache_dir`` (default: no cache; ``builder build`` uses
     ``DEFAULT_CACHE_DIR``). The output depends on neither. With ``gold_dir`` the build is
     scored against those gold files and the figures go into the manifest and the card's Quality.
+    Arrow memory comes from jemalloc while it runs (``arrow_memory_pool``).
     """
+    with arrow_memory_pool():
+        return _build(
+            raw_dir,
+            out_dir,
+            extractor_name=extractor_name,
+            max_bytes=max_bytes,
+            show_progress=show_progress,
+            jobs=jobs,
+            cache_dir=cache_dir,
+            gold_dir=gold_dir,
+        )
+
+
+def _build(
+    raw_dir: Path,
+    out_dir: Path,
+    *,
+    extractor_name: str = DEFAULT_EXTRACTOR,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    show_progress: bool = False,
+    jobs: int | None = None,
+    cache_dir: Path | None = None,
+    gold_dir: Path | None = None,
+) -> BuildReport:
+    """``build`` without the choice of memory pool."""
     input_files = discover(raw_dir)
     extractor = get_extractor(extractor_name)
     work = ArticleWork(raw_dir, max_bytes, extractor_name, cache_dir)

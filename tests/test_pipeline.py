@@ -267,3 +267,41 @@ def test_chunks_cover_every_file_once_and_an_insertion_changes_only_its_own_chun
     if all(len(chunk) < 4 * chunk_size for chunk in grown):
         assert len(changed) <= 2
         assert len([chunk for chunk in before if chunk not in after]) <= 1
+
+
+def test_the_build_leaves_the_memory_pool_as_it_found_it_and_its_files_do_not_depend_on_it(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    import pyarrow as pa
+
+    before = pa.default_memory_pool().backend_name
+    build(RAW, tmp_path / "default" / "build", jobs=1)
+    assert pa.default_memory_pool().backend_name == before
+    # a pool chosen in the environment wins; the files are the same with the system allocator
+    out = tmp_path / "system" / "build"
+    command = [sys.executable, "-m", "builder", "build", "--raw", str(RAW), "--out", str(out), "--no-cache"]
+    environment = {**os.environ, "ARROW_DEFAULT_MEMORY_POOL": "system"}
+    done = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert build_files(tmp_path / "system" / "build") == build_files(tmp_path / "default" / "build")
+
+
+def test_the_memory_pool_is_jemalloc_inside_a_build_unless_the_environment_chooses(monkeypatch):
+    import pyarrow as pa
+
+    from builder.pipeline import arrow_memory_pool
+
+    before = pa.default_memory_pool().backend_name
+    try:
+        pa.jemalloc_memory_pool()
+        expected = "jemalloc"
+    except NotImplementedError:
+        expected = before
+    with arrow_memory_pool() as backend:
+        assert backend == pa.default_memory_pool().backend_name == expected
+    assert pa.default_memory_pool().backend_name == before
+    monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "system")
+    with arrow_memory_pool() as backend:
+        assert backend == before
