@@ -63,6 +63,13 @@ def test_the_runner_measures_correct_builds_in_a_tiny_smoke_run(tmp_path):
     assert results["warm_unchanged"]["work"] == {"cached": 24, "detected": 0, "extracted": 0}
     assert results["warm_one_changed"]["work"]["cached"] == 23
     assert results["warm_one_changed"]["work"]["extracted"] == 1
+    # the repeat changes another article (here a non-event one): again only that one is not from the cache
+    assert results["warm_one_changed_repeat"]["work"]["cached"] == 23
+    assert results["changed_file"] != results["changed_file_repeat"]
+    assert results["cold_repeat"]["work"]["cached"] == 0
+    assert len(results["jobs_pairs_wall_s"]) == 2
+    # validation + write of all eight builds, each timed
+    assert len(results["validate_write_s"]) == 8 and all(value > 0 for value in results["validate_write_s"])
     assert results["jobs_identical"] is True
     assert results["cold"]["counts"] == results["jobs_1"]["counts"] == results["jobs_2"]["counts"]
     stages = {"parse+clean", "detect", "extract", "tables", "validate", "write", "card"}
