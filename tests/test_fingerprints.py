@@ -185,3 +185,13 @@ def test_fingerprint_with_an_unknown_method_is_a_builder_error() -> None:
         "fingerprint_method: unknown fingerprint method (got 'md5-rows'). "
         "This builder knows arrow-columns and json-rows; use the one that wrote the manifest."
     )
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "c"]), st.integers(0, 3)), max_size=12))
+def test_sort_by_key_equals_a_stable_sort_and_returns_a_sorted_table_untouched(rows):
+    table = pa.table({"key": [key for key, _ in rows], "order": [order for _, order in rows]})
+    expected = sorted(range(len(rows)), key=lambda index: rows[index][0])
+    assert sort_by_key(table, ["key"]).equals(table.take(pa.array(expected, pa.int64())))
+    already = sort_by_key(table, ["key"])
+    assert sort_by_key(already, ["key"]) is already or already.num_rows == 0

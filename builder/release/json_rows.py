@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from json.encoder import encode_basestring
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -44,10 +45,17 @@ _UTC_TEXT_LENGTH = 26
 
 
 def sort_by_key(table: pa.Table, keys: Sequence[str]) -> pa.Table:
-    """Rows in ascending key order (ties keep their order)."""
+    """Rows in ascending key order (ties keep their order); a table already in order comes back as it is.
+
+    The build hands over tables it has already sorted: not copying them again saves a copy of
+    every article text.
+    """
     if table.num_rows == 0:
         return table
-    return table.take(pc.sort_indices(table, sort_keys=[(key, "ascending") for key in keys]))
+    order = pc.sort_indices(table, sort_keys=[(key, "ascending") for key in keys])
+    if np.array_equal(order.to_numpy(), np.arange(table.num_rows)):
+        return table
+    return table.take(order)
 
 
 def type_name(kind: pa.DataType) -> str:
