@@ -305,3 +305,21 @@ def test_the_memory_pool_is_jemalloc_inside_a_build_unless_the_environment_choos
     monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "system")
     with arrow_memory_pool() as backend:
         assert backend == before
+
+
+def test_pool_workers_hand_back_cache_entries_and_a_vanished_entry_is_processed_again(tmp_path):
+    from builder.workers import ArticleWorker, resolve
+
+    chunk = list(enumerate(discover(RAW)))[:6]
+    plain = ArticleWorker(ArticleWork(RAW, DEFAULT_MAX_BYTES, "rules", None)).run(chunk)
+    work = ArticleWork(RAW, DEFAULT_MAX_BYTES, "rules", tmp_path / "cache")
+    for attempt in ("cold", "warm"):
+        result = ArticleWorker(work).run(chunk, by_reference=True)
+        assert result.rows is None and result.entry is not None and result.entry.is_file(), attempt
+        resolved = resolve(result, chunk, work)
+        assert resolved.rows.files == plain.rows.files
+        assert all(resolved.rows.tables[name].equals(plain.rows.tables[name]) for name in plain.rows.tables)
+    result.entry.unlink()
+    again = resolve(result, chunk, work)
+    assert again.rows.files == plain.rows.files and again.indexes == plain.indexes
+    assert all(again.rows.tables[name].equals(plain.rows.tables[name]) for name in plain.rows.tables)

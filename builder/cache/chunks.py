@@ -114,10 +114,18 @@ class ChunkCache:
 
     def get(self, files: Sequence[tuple[str, str]]) -> ChunkRows | None:
         """The cached rows of exactly this chunk, or None."""
-        rows = _read_entry(self.path_for(files))
-        if rows is None or [(item.source_file, item.raw_sha256) for item in rows.files] != list(files):
+        return read_entry(self.path_for(files), files)
+
+    def holds(self, files: Sequence[tuple[str, str]]) -> Path | None:
+        """The entry of exactly this chunk if one exists (its header is checked, its rows are not)."""
+        path = self.path_for(files)
+        header = _read_header(path)
+        try:
+            if header is None or _keys(header[0]["files"]) != _keys(files):
+                return None
+        except (TypeError, IndexError, KeyError):  # a damaged header
             return None
-        return rows
+        return path
 
     def find(self, source_file: str, raw_sha256: str) -> tuple[ChunkRows, int] | None:
         """Any entry holding this file, with the file's position in it, or None."""
@@ -139,8 +147,8 @@ class ChunkCache:
             return None
         return rows, position
 
-    def put(self, rows: ChunkRows) -> None:
-        """Store a chunk's rows (atomically; failing to write is no error)."""
+    def put(self, rows: ChunkRows) -> Path | None:
+        """Store a chunk's rows (atomically); the entry, or None when it could not be written (no error)."""
         path = self.path_for([(item.source_file, item.raw_sha256) for item in rows.files])
         # unique among live processes; a leftover of a killed one is overwritten, never read
         temporary = path.with_name(f".tmp-{os.getpid()}-{path.name}")
@@ -155,7 +163,8 @@ class ChunkCache:
             os.replace(temporary, path)
         except OSError:
             # a read-only or full disk only costs the next build some time
-            return
+            return None
+        return path
 
     def _make_folder(self) -> None:
         tag = self.folder / "CACHEDIR.TAG"
@@ -220,6 +229,22 @@ def _read_header(path: Path) -> tuple[dict, int] | None:
         return header, len(MAGIC) + 4 + length
     except (OSError, ValueError, struct.error):
         return None
+
+
+def read_entry(path: Path, files: Sequence[tuple[str, str]] | None = None) -> ChunkRows | None:
+    """A decoded entry (of exactly ``files`` if given), or None when it is missing, damaged or another."""
+    rows = _read_entry(path)
+    if rows is None or (files is not None and _keys(rows.files) != _keys(files)):
+        return None
+    return rows
+
+
+def _keys(files: Sequence[object]) -> list[tuple[str, str]]:
+    """``(source_file, sha256)`` of file outcomes, header items or key pairs."""
+    return [
+        (item.source_file, item.raw_sha256) if isinstance(item, FileOutcome) else (item[0], item[1])
+        for item in files
+    ]
 
 
 def _read_entry(path: Path) -> ChunkRows | None:
