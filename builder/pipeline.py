@@ -10,10 +10,11 @@ articles the cheap detector flags, and its results are cached by article content
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -258,6 +259,18 @@ def arrow_memory_pool() -> Iterator[str]:
         pa.set_memory_pool(previous)
 
 
+def _in_build_memory_pool(function: Callable[..., BuildReport]) -> Callable[..., BuildReport]:
+    """``function`` run inside ``arrow_memory_pool()``."""
+
+    @functools.wraps(function)
+    def wrapper(*args: object, **kwargs: object) -> BuildReport:
+        with arrow_memory_pool():
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+@_in_build_memory_pool
 def build(
     raw_dir: Path,
     out_dir: Path,
@@ -278,31 +291,6 @@ def build(
     scored against those gold files and the figures go into the manifest and the card's Quality.
     Arrow memory comes from jemalloc while it runs (``arrow_memory_pool``).
     """
-    with arrow_memory_pool():
-        return _build(
-            raw_dir,
-            out_dir,
-            extractor_name=extractor_name,
-            max_bytes=max_bytes,
-            show_progress=show_progress,
-            jobs=jobs,
-            cache_dir=cache_dir,
-            gold_dir=gold_dir,
-        )
-
-
-def _build(
-    raw_dir: Path,
-    out_dir: Path,
-    *,
-    extractor_name: str = DEFAULT_EXTRACTOR,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    show_progress: bool = False,
-    jobs: int | None = None,
-    cache_dir: Path | None = None,
-    gold_dir: Path | None = None,
-) -> BuildReport:
-    """``build`` without the choice of memory pool."""
     input_files = discover(raw_dir)
     extractor = get_extractor(extractor_name)
     work = ArticleWork(raw_dir, max_bytes, extractor_name, cache_dir)
