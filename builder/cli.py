@@ -91,9 +91,9 @@ def build(
 
     Reads every *.md below --raw, writes articles/, events/, participants/, organizations/,
     quarantine/, manifest.json and README.md (the dataset card) into --out. Bad files are
-    reported one line each and skipped; rows that break a rule are quarantined. Parsed articles
-    and extractions are cached by content in --cache-dir, so a rebuild redoes only changed files;
-    the output is the same whatever --jobs and with or without the cache.
+    reported one line each and skipped; rows that break a rule are quarantined. What every file
+    became is cached by content in --cache-dir, so a rebuild parses and extracts only changed
+    files; the output is the same whatever --jobs and with or without the cache.
 
     Example: builder build --raw data/raw --out build --jobs 2
     """

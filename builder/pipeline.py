@@ -285,8 +285,8 @@ def build(
     """Build the dataset from every ``*.md`` below ``raw_dir`` into ``out_dir``.
 
     Bad files are reported and skipped, bad rows quarantined; the folder is replaced atomically.
-    ``jobs`` processes do the per-article work (default: every core); parsed articles and their
-    extractions are cached in ``cache_dir`` (default: no cache; ``builder build`` uses
+    ``jobs`` processes do the per-article work (default: every core); the rows each chunk of
+    input files became are cached in ``cache_dir`` (default: no cache; ``builder build`` uses
     ``DEFAULT_CACHE_DIR``). The output depends on neither. With ``gold_dir`` the build is
     scored against those gold files and the figures go into the manifest and the card's Quality.
     Arrow memory comes from jemalloc while it runs (``arrow_memory_pool``).
