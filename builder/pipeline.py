@@ -1,10 +1,10 @@
 """The build job: raw articles → parsed articles → extractions → validated tables → build folder + card.
 
-Per-article work (read, parse, clean, detect, extract) runs in bounded chunks, on a process pool
-when ``jobs > 1`` (``builder.workers``); results come back in input order, so the output is
-byte-identical whatever the number of jobs. Rows are turned into compact Arrow batches as they
-arrive, so memory holds the output tables, not the parsed corpus. Full extraction runs only on
-articles the cheap detector flags, and its results are cached by article content and extractor
+Per-article work (read, parse, clean, detect, extract, shape rows) runs in bounded chunks, on a
+process pool when ``jobs > 1`` (``builder.workers``); each chunk comes back, in input order, as
+Arrow rows, so the output is byte-identical whatever the number of jobs and memory holds the
+output tables, not the parsed corpus. Full extraction runs only on articles the cheap detector
+flags, and each chunk's rows are cached by the content of its files, the extractor and the code
 (``builder.cache``).
 """
 
