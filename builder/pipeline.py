@@ -37,6 +37,7 @@ from builder.workers import (
     ArticleWork,
     ChunkResult,
     default_jobs,
+    process_chunks,
     process_files,
     split_into_chunks,
 )
@@ -297,9 +298,9 @@ def build(
     timings = dict.fromkeys(STAGES, 0.0)
     counts = dict.fromkeys(("cached", "detected", "extracted"), 0)
     collector = TableCollector()
-    chunks = process_files(input_files, work, jobs or default_jobs())
-    total_chunks = len(split_into_chunks(input_files))
-    for chunk in track(chunks, total_chunks, "reading and extracting", enabled=show_progress):
+    chunks = split_into_chunks(input_files)
+    results = process_chunks(chunks, work, jobs or default_jobs())
+    for chunk in track(results, len(chunks), "reading and extracting", enabled=show_progress):
         for stage, seconds in chunk.seconds.items():
             timings[stage] += seconds
         for key, value in chunk.work.items():

@@ -131,11 +131,12 @@ class ArticleWorker:
             if entry is not None:
                 work["cached"] += len(files)
                 return ChunkResult(indexes, None, unreadable, seconds, work, entry, files)
-        rows = self.cache.get(files) if self.cache is not None else None
-        seconds["cache"] += time.process_time() - read
-        if rows is not None:
-            work["cached"] += len(files)
-            return ChunkResult(indexes, rows, unreadable, seconds, work)
+        elif self.cache is not None:
+            rows = self.cache.get(files)
+            seconds["cache"] += time.process_time() - read
+            if rows is not None:
+                work["cached"] += len(files)
+                return ChunkResult(indexes, rows, unreadable, seconds, work)
         rows, entry = self._rows(files, contents, seconds, work)
         if by_reference and entry is not None:
             return ChunkResult(indexes, None, unreadable, seconds, work, entry, files)
@@ -252,12 +253,18 @@ def default_jobs() -> int:
 def process_files(
     paths: Sequence[Path], work: ArticleWork, jobs: int, chunk_size: int = CHUNK_SIZE
 ) -> Iterator[ChunkResult]:
-    """Run the per-article stages on ``paths``; chunks come back in input order.
+    """``process_chunks`` of ``split_into_chunks(paths, chunk_size)``."""
+    return process_chunks(split_into_chunks(paths, chunk_size), work, jobs)
+
+
+def process_chunks(
+    chunks: Sequence[Sequence[tuple[int, Path]]], work: ArticleWork, jobs: int
+) -> Iterator[ChunkResult]:
+    """Run the per-article stages on ``chunks`` of (input number, path); they come back in input order.
 
     With ``jobs > 1`` a process pool works on at most ``4 * jobs`` chunks ahead of the consumer,
     so memory stays bounded however many files there are.
     """
-    chunks = split_into_chunks(paths, chunk_size)
     if jobs <= 1 or len(chunks) <= 1:
         worker = ArticleWorker(work)
         for chunk in chunks:
@@ -269,7 +276,7 @@ def process_files(
     with ProcessPoolExecutor(
         max_workers=jobs, mp_context=context, initializer=_start_process_worker, initargs=(work,)
     ) as pool:
-        pending: deque[tuple[list[tuple[int, Path]], Future[ChunkResult]]] = deque()
+        pending: deque[tuple[Sequence[tuple[int, Path]], Future[ChunkResult]]] = deque()
         for chunk in chunks:
             pending.append((chunk, pool.submit(_run_in_process_worker, chunk)))
             if len(pending) >= 4 * jobs:

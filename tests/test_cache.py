@@ -223,6 +223,10 @@ def test_any_extractions_round_trip_and_split_back_per_file(tmp_path_factory, fi
     extraction = Extraction(other.article_id, "rules", "1", tuple(second_events))
     assert_same_rows(second, chunk_of((other_raw, other, extraction)))
     assert_same_rows(ChunkRows.merge(rows.files, [rows.select({1: 1}), rows.select({0: 0})]), rows)
+    # one part whose rows are not in file order still comes out in file order
+    swapped = ChunkRows.merge([rows.files[1], rows.files[0]], [rows.select({0: 1, 1: 0})])
+    first = Extraction(article.article_id, "rules", "1", tuple(first_events))
+    assert_same_rows(swapped, chunk_of((other_raw, other, extraction), (raw, article, first)))
 
 
 def test_a_killed_writers_temporary_file_is_never_read(tmp_path):

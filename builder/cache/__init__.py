@@ -31,7 +31,7 @@ CACHE_FORMAT = "2"
 CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# builder build cache; safe to delete.\n"
 #: modules of the later stages, which cannot change an article, its extraction or its rows
 LATER_STAGES = (
-    "__main__.py", "accounting.py", "card", "card.py", "cli.py", "documents.py", "evaluate", "pipeline.py",
+    "__main__.py", "accounting.py", "card", "cli.py", "documents.py", "evaluate", "pipeline.py",
     "progress.py", "release", "validate.py",
 )
 

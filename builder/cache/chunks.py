@@ -71,6 +71,9 @@ class ChunkRows:
     @staticmethod
     def merge(files: Sequence[FileOutcome], parts: Sequence[ChunkRows]) -> ChunkRows:
         """One chunk from parts whose positions already index ``files``; rows come out in file order."""
+        if len(parts) == 1 and all(_in_order(position) for position in parts[0].positions.values()):
+            # a chunk processed from scratch: its rows were added file by file, already in order
+            return ChunkRows(tuple(files), dict(parts[0].tables), dict(parts[0].positions))
         tables, positions = {}, {}
         for name in schema.TABLES:
             merged_positions = pa.chunked_array([part.positions[name] for part in parts], pa.int32())
@@ -80,6 +83,10 @@ class ChunkRows:
             tables[name] = merged.take(order).combine_chunks()
             positions[name] = merged_positions.take(order).combine_chunks()
         return ChunkRows(tuple(files), tables, positions)
+
+
+def _in_order(positions: pa.Array) -> bool:
+    return len(positions) < 2 or bool(pc.all(pc.less_equal(positions[:-1], positions[1:])).as_py())
 
 
 @cache
