@@ -292,6 +292,8 @@ def build(
     scored against those gold files and the figures go into the manifest and the card's Quality.
     Arrow memory comes from jemalloc while it runs (``arrow_memory_pool``).
     """
+    # an --out folder that cannot be replaced fails now, not after minutes of extraction
+    release.check_replaceable(Path(out_dir))
     input_files = discover(raw_dir)
     extractor = get_extractor(extractor_name)
     work = ArticleWork(raw_dir, max_bytes, extractor_name, cache_dir)

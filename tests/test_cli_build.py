@@ -130,7 +130,9 @@ def test_build_refuses_to_replace_a_user_folder(built: tuple[Path, Path, list[st
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "thesis.tex").write_text("precious", encoding="utf-8")
-    result = CliRunner().invoke(app, ["build", "--raw", str(built[0]), "--out", str(mine), "--quiet"])
+    cache = tmp_path / "cache"
+    command = ["build", "--raw", str(built[0]), "--out", str(mine), "--cache-dir", str(cache), "--quiet"]
+    result = CliRunner().invoke(app, command)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f"Error: {mine}: is not empty and holds no previous build (no manifest.json); "
@@ -138,6 +140,7 @@ def test_build_refuses_to_replace_a_user_folder(built: tuple[Path, Path, list[st
         "Choose an empty or new --out folder."
     ]
     assert [path.name for path in mine.iterdir()] == ["thesis.tex"]
+    # refused before any article was read: no cache entry was written
     assert sorted(path.name for path in tmp_path.iterdir()) == ["mine"]
 
 

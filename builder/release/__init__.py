@@ -9,13 +9,20 @@ from __future__ import annotations
 
 from builder.release.changelog import changes_markdown, write_index
 from builder.release.diff import DiffReport, diff, diff_folders
-from builder.release.folders import clean_leftovers, read_manifest, release_lock, staged_folder
+from builder.release.folders import (
+    check_replaceable,
+    clean_leftovers,
+    read_manifest,
+    release_lock,
+    staged_folder,
+)
 from builder.release.manifest import SHARD_NAME, TABLE_KEYS, fingerprint, seal, table_path, write_build
 from builder.release.promote import ReleaseReport, default_root, make_release
 from builder.release.publish import PublishPlan, check_card, publish
 from builder.release.verify import VerifyReport, verify, verify_folder
 
 __all__ = [
+    "check_replaceable",
     "SHARD_NAME",
     "TABLE_KEYS",
     "DiffReport",
