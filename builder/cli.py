@@ -9,13 +9,16 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from builder.cache import DEFAULT_CACHE_DIR
 from builder.errors import BuilderError
 from builder.sources import DEFAULT_MAX_BYTES
+
+if TYPE_CHECKING:
+    from builder.pipeline import BuildReport
 
 app = typer.Typer(
     name="builder",
@@ -112,6 +115,68 @@ def build(
     except BuilderError as error:
         _fail(error)
     _show(report, as_json)
+
+
+@app.command()
+def watch(
+    raw: RawOption = Path("data/raw"),
+    out: BuildOption = Path("build"),
+    quiet: QuietOption = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print each build's result as one line of JSON (JSON Lines).")
+    ] = False,
+    jobs: JobsOption = None,
+    no_cache: NoCacheOption = False,
+    cache_dir: CacheDirOption = DEFAULT_CACHE_DIR,
+    interval: Annotated[
+        float,
+        typer.Option("--interval", min=0.05, help="Seconds between two looks at --raw, e.g. 0.5."),
+    ] = 1.0,
+    max_builds: Annotated[
+        int | None,
+        typer.Option("--max-builds", min=1, help="Stop after this many builds (default: run until Ctrl-C).",
+                     show_default=False),
+    ] = None,
+) -> None:
+    """Build, then rebuild whenever an article below --raw is added, removed or changed.
+
+    Does what builder build does, into the same --out, and stays running. Between builds it
+    keeps in memory the rows every chunk of unchanged files became (a file is unchanged while
+    its size, times and inode are), so a rebuild reads, parses and extracts only the changed
+    files and pays no start-up; the folder it writes is the same as builder build's. A failed
+    build is reported and the previous folder stays in place. Ctrl-C stops it; with
+    --max-builds, the exit status is 1 when the last build failed.
+
+    Example: builder watch --raw data/raw --out build --interval 0.5
+    """
+    from builder.watch import watch as run_watch
+
+    try:
+        result = run_watch(
+            raw,
+            out,
+            on_build=lambda report: _print_build(report, as_json),
+            on_error=lambda error: typer.echo(f"Error: {error.line()}", err=True),
+            interval=interval,
+            max_builds=max_builds,
+            show_progress=not quiet and not as_json,
+            jobs=jobs,
+            cache_dir=None if no_cache else cache_dir,
+        )
+    except KeyboardInterrupt:
+        typer.echo("stopped watching", err=True)
+        return
+    if result.last_failed:
+        raise typer.Exit(1)
+
+
+def _print_build(report: BuildReport, as_json: bool) -> None:
+    """One build of ``builder watch``: a JSON line, or the build summary and its time."""
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, default=str))
+        return
+    typer.echo("\n".join(report.summary_lines()))
+    typer.echo(f"built in {report.seconds:.2f} s; watching for changes (Ctrl-C stops)")
 
 
 @app.command()

@@ -10,11 +10,12 @@ flags, and each chunk's rows are cached by the content of its files, the extract
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,7 +43,7 @@ from builder.workers import (
     split_into_chunks,
 )
 
-__all__ = ["STAGES", "ArticleWork", "BuildReport", "TableCollector", "build", "process_files"]
+__all__ = ["STAGES", "ArticleWork", "BuildReport", "TableCollector", "build", "finish_build", "process_files"]
 
 #: stages timed on every build, in pipeline order
 STAGES = (*WORKER_STAGES, "tables", "validate", "write", "card")
@@ -70,6 +71,8 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
     #: articles found in the "cache", flagged ("detected") by the cheap detector, "extracted" in full
     work: dict[str, int] = field(default_factory=dict)
+    #: wall seconds of the whole build, from the call to the sealed folder
+    seconds: float = 0.0
 
     def to_dict(self) -> dict:
         """A JSON-ready form (``builder build --json``)."""
@@ -88,6 +91,7 @@ class BuildReport:
             "counts": self.counts,
             "work": self.work,
             "timings": {stage: round(seconds, 3) for stage, seconds in self.timings.items()},
+            "seconds": round(self.seconds, 3),
         }
 
     def summary_lines(self) -> list[str]:
@@ -292,17 +296,47 @@ def build(
     scored against those gold files and the figures go into the manifest and the card's Quality.
     Arrow memory comes from jemalloc while it runs (``arrow_memory_pool``).
     """
+    started = time.perf_counter()
     # an --out folder that cannot be replaced fails now, not after minutes of extraction
     release.check_replaceable(Path(out_dir))
     input_files = discover(raw_dir)
-    extractor = get_extractor(extractor_name)
     work = ArticleWork(raw_dir, max_bytes, extractor_name, cache_dir)
+    chunks = split_into_chunks(input_files)
+    report = finish_build(
+        process_chunks(chunks, work, jobs or default_jobs()),
+        len(chunks),
+        raw_dir=raw_dir,
+        out_dir=out_dir,
+        input_files=input_files,
+        extractor_name=extractor_name,
+        show_progress=show_progress,
+        gold_dir=gold_dir,
+    )
+    return dataclasses.replace(report, seconds=time.perf_counter() - started)
+
+
+def finish_build(
+    chunk_results: Iterable[ChunkResult],
+    chunk_count: int,
+    *,
+    raw_dir: Path,
+    out_dir: Path,
+    input_files: Sequence[Path],
+    extractor_name: str,
+    show_progress: bool = False,
+    gold_dir: Path | None = None,
+) -> BuildReport:
+    """The rest of a build once its per-article work is under way: tables, validation, files, card.
+
+    ``chunk_results`` are the chunks of ``split_into_chunks(input_files)`` in input order
+    (``process_chunks``, or a resident build's results of unchanged chunks: ``builder.watch``).
+    Call it inside ``arrow_memory_pool()``.
+    """
+    extractor = get_extractor(extractor_name)
     timings = dict.fromkeys(STAGES, 0.0)
     counts = dict.fromkeys(("cached", "detected", "extracted"), 0)
     collector = TableCollector()
-    chunks = split_into_chunks(input_files)
-    results = process_chunks(chunks, work, jobs or default_jobs())
-    for chunk in track(results, len(chunks), "reading and extracting", enabled=show_progress):
+    for chunk in track(chunk_results, chunk_count, "reading and extracting", enabled=show_progress):
         for stage, seconds in chunk.seconds.items():
             timings[stage] += seconds
         for key, value in chunk.work.items():

@@ -32,6 +32,7 @@ STAGE_RANK = {
     "builder.accounting": 8,
     "builder.workers": 8,
     "builder.pipeline": 9,
+    "builder.watch": 9,
     "builder.cli": 10,
     "builder.__main__": 11,
 }
