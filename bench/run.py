@@ -11,6 +11,7 @@ Prints, for one run on one machine:
   three times in the same run, and validation + write (median over every build of the run, and
   the first cold build alone) as a ratio to its median;
 - a rebuild with the cache warm and nothing changed, and two after changing 1 article each;
+- two rebuilds after changing 1 article each in a running ``builder watch`` (no start-up);
 - with ``--compare-jobs``, two pairs of cold builds with ``--jobs 1`` and ``--jobs J`` (no cache);
 - the start-up floor of a build, the start time of ``builder --help`` and whether importing
   ``builder.cli`` pulls heavy libraries.
@@ -45,6 +46,9 @@ from bench.generate import generate  # noqa: E402
 HEAVY = ("pandas", "pandera", "datasets", "pyarrow")
 #: at most this many articles of each kind go into the per-core rates
 SAMPLE = 3000
+#: seconds between two changes seen by ``builder watch``: longer than its RACY_SECONDS, so a file
+#: changed for one rebuild is trusted again by the next
+RACY_WAIT_S = 2.5
 
 
 def per_core_rates(corpus: Path) -> dict:
@@ -141,6 +145,48 @@ def change_one_article(corpus: Path, nth: int = 0) -> Path:
     return path
 
 
+def resident_rebuilds(
+    corpus: Path, out: Path, cache: Path, jobs: int, changes: tuple[int, ...] = (2, 3)
+) -> dict:
+    """``builder watch`` in a child process: its first build, then one rebuild per changed article.
+
+    Each rebuild's ``seconds`` is the build's own wall time as the watch reports it (looking at
+    every input, processing the changed chunk, tables, validation, files, card);
+    ``latency_s`` runs from the change to the report and adds the watch's looks (two, ``--interval``
+    apart). Changes are ``RACY_WAIT_S`` apart so that each rebuild sees one changed file.
+    """
+    interval = 0.5
+    command = [sys.executable, "-m", "builder", "watch", "--raw", str(corpus), "--out", str(out), "--json"]
+    command += ["--cache-dir", str(cache), "--jobs", str(jobs), "--interval", str(interval)]
+    command += ["--max-builds", str(1 + len(changes))]
+
+    def next_report(child: subprocess.Popen) -> dict:
+        line = child.stdout.readline()
+        if not line:
+            child.wait(timeout=60)
+            raise SystemExit(f"builder watch stopped ({child.returncode}):\n{child.stderr.read()[-3000:]}")
+        return json.loads(line)
+
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
+    with subprocess.Popen(command, cwd=REPO, **pipes) as child:
+        first = next_report(child)
+        rebuilds = []
+        for nth in changes:
+            time.sleep(RACY_WAIT_S)
+            changed_at = time.perf_counter()
+            path = change_one_article(corpus, nth)
+            report = next_report(child)
+            rebuilds.append({
+                "file": str(path.relative_to(corpus)),
+                "seconds": report["seconds"],
+                "latency_s": time.perf_counter() - changed_at,
+                "work": report["work"],
+                "timings": report["timings"],
+            })
+        child.wait(timeout=60)
+    return {"interval_s": interval, "first_build_s": first["seconds"], "rebuilds": rebuilds}
+
+
 def help_start(repeats: int = 5) -> dict:
     """Wall time of ``builder --help`` (best, median) and the heavy modules ``import builder.cli`` loads."""
     times = []
@@ -230,6 +276,10 @@ def run(articles: int, jobs: int, *, seed: int = 0, compare_jobs: bool = False, 
     results["warm_one_changed_repeat"] = run_build(corpus_dir, work_dir / "build-changed-2", cache, jobs)
     changed_wall = min(results["warm_one_changed"]["wall_s"], results["warm_one_changed_repeat"]["wall_s"])
     results["rebuild_ratio"] = changed_wall / cold_wall
+    results["resident"] = resident_rebuilds(corpus_dir, work_dir / "build-watch", cache, jobs)
+    results["resident_rebuild_ratio"] = (
+        min(item["seconds"] for item in results["resident"]["rebuilds"]) / cold_wall
+    )
     builds = [results[key] for key in ("cold", "cold_repeat", "warm_unchanged", "warm_one_changed")]
     if compare_jobs:
         pairs = []
@@ -323,6 +373,16 @@ def print_results(results: dict) -> None:
         f"{results['warm_one_changed_repeat']['wall_s']:.2f} s; faster one "
         f"= {results['rebuild_ratio']:.1%} of the faster cold build"
     )
+    resident = results.get("resident")
+    if resident:
+        rebuilds = resident["rebuilds"]
+        print(
+            f"rebuild in a running builder watch, 1 article changed: "
+            f"{', '.join(format(item['seconds'], '.2f') for item in rebuilds)} s (change to report: "
+            f"{', '.join(format(item['latency_s'], '.2f') for item in rebuilds)} s with --interval "
+            f"{resident['interval_s']}); faster one = {results['resident_rebuild_ratio']:.1%} of the faster "
+            f"cold build"
+        )
     if "jobs_speedup" in results:
         pairs = "; ".join(f"{single:.2f} / {many:.2f} s" for single, many in results["jobs_pairs_wall_s"])
         print(

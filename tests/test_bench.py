@@ -67,6 +67,12 @@ def test_the_runner_measures_correct_builds_in_a_tiny_smoke_run(tmp_path):
     assert results["warm_one_changed_repeat"]["work"]["cached"] == 23
     assert results["changed_file"] != results["changed_file_repeat"]
     assert results["cold_repeat"]["work"]["cached"] == 0
+    # builder watch: two rebuilds, each of one changed article (24 files are one chunk, the
+    # others of which come from the cache)
+    resident = results["resident"]["rebuilds"]
+    assert [item["work"]["cached"] for item in resident] == [23, 23]
+    assert len({item["file"] for item in resident}) == 2
+    assert all(item["latency_s"] >= item["seconds"] > 0 for item in resident)
     assert len(results["jobs_pairs_wall_s"]) == 2
     # validation + write of all eight builds, each timed
     assert len(results["validate_write_s"]) == 8 and all(value > 0 for value in results["validate_write_s"])
