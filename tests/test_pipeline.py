@@ -307,6 +307,25 @@ def test_the_memory_pool_is_jemalloc_inside_a_build_unless_the_environment_choos
         assert backend == before
 
 
+def test_a_build_freezes_the_older_objects_only_while_it_runs_and_never_unfreezes_someone_elses(tmp_path):
+    import gc
+
+    from builder.pipeline import older_objects_frozen
+
+    assert gc.get_freeze_count() == 0
+    with older_objects_frozen():
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
+    build(RAW, tmp_path / "build", jobs=1)
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        build(RAW, tmp_path / "build", jobs=1)
+        assert gc.get_freeze_count() > 0  # (frozen objects that were freed no longer count)
+    finally:
+        gc.unfreeze()
+
+
 def test_pool_workers_hand_back_cache_entries_and_a_vanished_entry_is_processed_again(tmp_path):
     from builder.workers import ArticleWorker, resolve
 

@@ -31,8 +31,8 @@ CACHE_FORMAT = "2"
 CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# builder build cache; safe to delete.\n"
 #: modules of the later stages, which cannot change an article, its extraction or its rows
 LATER_STAGES = (
-    "__main__.py", "accounting.py", "card", "cli.py", "documents.py", "evaluate", "pipeline.py",
-    "progress.py", "release", "validate.py",
+    "__main__.py", "accounting.py", "card", "cli.py", "collect.py", "documents.py", "evaluate",
+    "pipeline.py", "progress.py", "release", "validate.py",
 )
 
 _PACKAGE = Path(__file__).resolve().parents[1]
