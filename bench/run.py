@@ -27,6 +27,7 @@ import os
 import platform
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -158,7 +159,6 @@ def resident_rebuilds(
     interval = 0.5
     command = [sys.executable, "-m", "builder", "watch", "--raw", str(corpus), "--out", str(out), "--json"]
     command += ["--cache-dir", str(cache), "--jobs", str(jobs), "--interval", str(interval)]
-    command += ["--max-builds", str(1 + len(changes))]
 
     def next_report(child: subprocess.Popen) -> dict:
         line = child.stdout.readline()
@@ -183,8 +183,27 @@ def resident_rebuilds(
                 "work": report["work"],
                 "timings": report["timings"],
             })
+        peak_rss_mib = _peak_rss_mib(child.pid)
+        child.send_signal(signal.SIGINT)  # what Ctrl-C does: the watch stops and exits 0
         child.wait(timeout=60)
-    return {"interval_s": interval, "first_build_s": first["seconds"], "rebuilds": rebuilds}
+    return {
+        "interval_s": interval,
+        "first_build_s": first["seconds"],
+        "rebuilds": rebuilds,
+        "peak_rss_mib": peak_rss_mib,
+    }
+
+
+def _peak_rss_mib(pid: int) -> float | None:
+    """Peak resident memory of a running process (``VmHWM``; None where /proc does not tell)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return None
 
 
 def help_start(repeats: int = 5) -> dict:
@@ -381,7 +400,7 @@ def print_results(results: dict) -> None:
             f"{', '.join(format(item['seconds'], '.2f') for item in rebuilds)} s (change to report: "
             f"{', '.join(format(item['latency_s'], '.2f') for item in rebuilds)} s with --interval "
             f"{resident['interval_s']}); faster one = {results['resident_rebuild_ratio']:.1%} of the faster "
-            f"cold build"
+            f"cold build; peak RSS of the watch {_fmt(resident['peak_rss_mib'])} MiB"
         )
     if "jobs_speedup" in results:
         pairs = "; ".join(f"{single:.2f} / {many:.2f} s" for single, many in results["jobs_pairs_wall_s"])

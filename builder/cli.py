@@ -65,6 +65,13 @@ JobsOption = Annotated[
                  show_default=False),
 ]
 NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the build cache.")]
+MaxBytesOption = Annotated[
+    int, typer.Option("--max-bytes", min=1, help="Reject raw files over this many bytes, e.g. 8000000.")
+]
+GoldOption = Annotated[
+    Path | None,
+    typer.Option("--gold", help="Score against gold files for the card's Quality, e.g. data/gold."),
+]
 CacheDirOption = Annotated[
     Path,
     typer.Option("--cache-dir", help="Folder of the build cache, safe to delete (default: .cache/builder).",
@@ -78,17 +85,11 @@ def build(
     out: BuildOption = Path("build"),
     quiet: QuietOption = False,
     as_json: JsonOption = False,
-    max_bytes: Annotated[
-        int,
-        typer.Option("--max-bytes", min=1, help="Reject raw files over this many bytes, e.g. 8000000."),
-    ] = DEFAULT_MAX_BYTES,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
     jobs: JobsOption = None,
     no_cache: NoCacheOption = False,
     cache_dir: CacheDirOption = DEFAULT_CACHE_DIR,
-    gold: Annotated[
-        Path | None,
-        typer.Option("--gold", help="Score against gold files for the card's Quality, e.g. data/gold."),
-    ] = None,
+    gold: GoldOption = None,
 ) -> None:
     """Build the dataset from raw articles into a build folder.
 
@@ -125,9 +126,11 @@ def watch(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print each build's result as one line of JSON (JSON Lines).")
     ] = False,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
     jobs: JobsOption = None,
     no_cache: NoCacheOption = False,
     cache_dir: CacheDirOption = DEFAULT_CACHE_DIR,
+    gold: GoldOption = None,
     interval: Annotated[
         float,
         typer.Option("--interval", min=0.05, help="Seconds between two looks at --raw, e.g. 0.5."),
@@ -160,8 +163,10 @@ def watch(
             interval=interval,
             max_builds=max_builds,
             show_progress=not quiet and not as_json,
+            max_bytes=max_bytes,
             jobs=jobs,
             cache_dir=None if no_cache else cache_dir,
+            gold_dir=gold,
         )
     except KeyboardInterrupt:
         typer.echo("stopped watching", err=True)

@@ -73,6 +73,7 @@ def test_the_runner_measures_correct_builds_in_a_tiny_smoke_run(tmp_path):
     assert [item["work"]["cached"] for item in resident] == [23, 23]
     assert len({item["file"] for item in resident}) == 2
     assert all(item["latency_s"] >= item["seconds"] > 0 for item in resident)
+    assert results["resident"]["peak_rss_mib"] is None or results["resident"]["peak_rss_mib"] > 0
     assert len(results["jobs_pairs_wall_s"]) == 2
     # validation + write of all eight builds, each timed
     assert len(results["validate_write_s"]) == 8 and all(value > 0 for value in results["validate_write_s"])

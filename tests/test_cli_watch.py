@@ -25,17 +25,17 @@ def _hashes(folder: Path) -> dict[str, str]:
     return {path.relative_to(folder).as_posix(): sha256_file(path) for path in files}
 
 
-def test_watch_with_max_builds_writes_what_build_writes(tmp_path: Path) -> None:
+def test_watch_with_max_builds_and_gold_writes_what_build_writes(tmp_path: Path) -> None:
     watched, built = tmp_path / "watched" / "build", tmp_path / "built" / "build"
-    result = runner.invoke(
-        app, ["watch", "--raw", str(RAW), "--out", str(watched), "--no-cache", "--max-builds", "1", "--json"]
-    )
+    gold = ["--gold", str(REPO / "data" / "gold")]
+    command = ["watch", "--raw", str(RAW), "--out", str(watched), "--no-cache", "--max-builds", "1", "--json"]
+    result = runner.invoke(app, [*command, *gold])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert len(lines) == 1
     report = json.loads(lines[0])
     assert report["articles"] == 26 and report["seconds"] > 0
-    command = ["build", "--raw", str(RAW), "--out", str(built), "--no-cache", "--quiet"]
+    command = ["build", "--raw", str(RAW), "--out", str(built), "--no-cache", "--quiet", *gold]
     assert runner.invoke(app, command).exit_code == 0
     assert _hashes(watched) == _hashes(built)
 
