@@ -33,6 +33,7 @@ from builder.progress import track
 from builder.release.manifest import input_hashes
 from builder.validate import validate_tables
 from builder.workers import (
+    WORK_COUNTS,
     WORKER_STAGES,
     ArticleWork,
     ChunkResult,
@@ -62,7 +63,7 @@ class BuildReport:
     #: stage → seconds: CPU seconds summed over the workers for the per-article stages (so they do
     #: not depend on --jobs or on other load), wall seconds in this process for the others
     timings: dict[str, float] = field(default_factory=dict)
-    #: articles found in the "cache", flagged ("detected") by the cheap detector, "extracted" in full
+    #: ``builder.workers.WORK_COUNTS``: files cached, trusted (not read); articles detected, extracted
     work: dict[str, int] = field(default_factory=dict)
     #: wall seconds of the whole build, from the call to the sealed folder
     seconds: float = 0.0
@@ -232,7 +233,7 @@ def finish_build(
     """
     extractor = get_extractor(extractor_name)
     timings = dict.fromkeys(STAGES, 0.0)
-    counts = dict.fromkeys(("cached", "detected", "extracted"), 0)
+    counts = dict.fromkeys(WORK_COUNTS, 0)
     collector = TableCollector()
     for chunk in track(chunk_results, chunk_count, "reading and extracting", enabled=show_progress):
         for stage, seconds in chunk.seconds.items():

@@ -81,7 +81,7 @@ def open_input(path: Path, raw_dir: Path, max_bytes: int) -> tuple[str, bytes]:
     control characters or undecodable bytes, the entry is a folder, FIFO or broken link, a link
     leads outside ``raw_dir``, the file is over ``max_bytes``, or reading fails.
     """
-    relative = _relative_name(path, raw_dir)
+    relative = relative_name(path, raw_dir)
     source_file = display_name(relative)
     if source_file != relative:
         bad = next(char for char in relative if unicodedata.category(char) in _BAD_NAME_CATEGORIES)
@@ -150,7 +150,7 @@ def open_input(path: Path, raw_dir: Path, max_bytes: int) -> tuple[str, bytes]:
     return source_file, raw
 
 
-def _relative_name(path: Path, raw_dir: Path) -> str:
+def relative_name(path: Path, raw_dir: Path) -> str:
     """``path.relative_to(raw_dir).as_posix()``, by string when ``path`` is spelled below ``raw_dir``."""
     name, root = str(path), str(raw_dir)
     if os.sep == "/" and root not in ("", ".") and name.startswith(root + "/") and root != "/":

@@ -15,27 +15,33 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import stat
 import time
 import zlib
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyarrow as pa
 
 from builder.articles import parse_input, read_input
 from builder.cache.chunks import ChunkCache, ChunkRows, FileOutcome, read_entry
+from builder.cache.stats import StatIndex, StatRecord
 from builder.extract import Extractor, get_extractor
 from builder.extract.detect import detector_for
 from builder.models import Extraction, RejectedFile
+from builder.sources import relative_name
 from builder.tables import TableRows
 
 #: average input files per chunk handed to a worker (small enough to balance, large enough to amortize)
 CHUNK_SIZE = 64
 #: per-article stages, timed in CPU seconds in the workers
 WORKER_STAGES = ("parse+clean", "cache", "detect", "extract", "rows")
+#: what the workers count: files whose rows came from the "cache", files "trusted" by the stat
+#: index (not read), articles flagged ("detected") by the cheap detector, "extracted" in full
+WORK_COUNTS = ("cached", "trusted", "detected", "extracted")
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,32 @@ class ChunkResult:
     entry: Path | None = None
     #: (source_file, sha256) of the chunk's readable files, to check ``entry`` against
     files: list[tuple[str, str]] | None = None
+
+
+@dataclass
+class ReadFiles:
+    """The readable files of a chunk, in input order, with their sha256 and, unless trusted, their bytes."""
+
+    indexes: list[int] = field(default_factory=list)
+    paths: list[Path] = field(default_factory=list)
+    #: (source_file, sha256)
+    files: list[tuple[str, str]] = field(default_factory=list)
+    #: None for a file the stat index trusted (not read)
+    contents: list[bytes | None] = field(default_factory=list)
+    unreadable: list[tuple[int, RejectedFile]] = field(default_factory=list)
+    #: source_file → the stat record to keep for it
+    records: dict[str, StatRecord] = field(default_factory=dict)
+
+    def add(self, index: int, path: Path, source_file: str, raw_sha256: str, content: bytes | None) -> None:
+        """One more readable file."""
+        self.indexes.append(index)
+        self.paths.append(path)
+        self.files.append((source_file, raw_sha256))
+        self.contents.append(content)
+
+
+class _ChangedSinceLstat(Exception):
+    """A trusted file no longer holds the bytes its stat record hashed (it changed while we ran)."""
 
 
 def split_into_chunks(paths: Sequence[Path], chunk_size: int = CHUNK_SIZE) -> list[list[tuple[int, Path]]]:
@@ -100,64 +132,110 @@ class ArticleWorker:
             if work.cache_dir is not None
             else None
         )
+        self.stats = StatIndex(work.cache_dir, work.raw_dir) if work.cache_dir is not None else None
 
     def run(self, chunk: Sequence[tuple[int, Path]], *, by_reference: bool = False) -> ChunkResult:
         """Process ``chunk`` of (input number, path) pairs.
 
-        With ``by_reference`` (a pool worker) and a cache, rows that are in a cache entry come back
-        as the entry's path: the main process reads the file faster than it unpickles a copy.
+        With a cache, a file the stat index trusts is not read: its sha256 comes from the index,
+        and when the whole chunk's entry exists nothing of the chunk is opened. With
+        ``by_reference`` (a pool worker), rows that are in a cache entry come back as the entry's
+        path: the main process reads the file faster than it unpickles a copy.
         """
+        try:
+            return self._run(chunk, by_reference, trust=True)
+        except _ChangedSinceLstat:
+            return self._run(chunk, by_reference, trust=False)
+
+    def _run(self, chunk: Sequence[tuple[int, Path]], by_reference: bool, *, trust: bool) -> ChunkResult:
         seconds = dict.fromkeys(WORKER_STAGES, 0.0)
-        work = dict.fromkeys(("cached", "detected", "extracted"), 0)
-        indexes: list[int] = []
-        contents: list[bytes] = []
-        files: list[tuple[str, str]] = []
-        unreadable: list[tuple[int, RejectedFile]] = []
+        work = dict.fromkeys(WORK_COUNTS, 0)
         started = time.process_time()
-        for index, path in chunk:
-            raw = read_input(path, self.work.raw_dir, self.work.max_bytes)
-            if isinstance(raw, RejectedFile):
-                unreadable.append((index, raw))
-                continue
-            source_file, content = raw
-            indexes.append(index)
-            contents.append(content)
-            files.append((source_file, hashlib.sha256(content).hexdigest()))
-        read = time.process_time()
-        seconds["parse+clean"] += read - started
+        names = [relative_name(path, self.work.raw_dir) for _, path in chunk] if self.stats else []
+        known = self.stats.load(names) if self.stats is not None and trust else {}
+        loaded = time.process_time()
+        seconds["cache"] += loaded - started
+        read = self._read(chunk, names, known, work)
+        seconds["parse+clean"] += time.process_time() - loaded
+        indexes, files, unreadable = read.indexes, read.files, read.unreadable
+        looked_up = time.process_time()
         if self.cache is not None and by_reference:
             entry = self.cache.holds(files)
-            seconds["cache"] += time.process_time() - read
             if entry is not None:
                 work["cached"] += len(files)
+                self._save_records(names, known, read.records, seconds, looked_up)
                 return ChunkResult(indexes, None, unreadable, seconds, work, entry, files)
         elif self.cache is not None:
             rows = self.cache.get(files)
-            seconds["cache"] += time.process_time() - read
             if rows is not None:
                 work["cached"] += len(files)
+                self._save_records(names, known, read.records, seconds, looked_up)
                 return ChunkResult(indexes, rows, unreadable, seconds, work)
-        rows, entry = self._rows(files, contents, seconds, work)
+        seconds["cache"] += time.process_time() - looked_up
+        rows, entry = self._rows(read, seconds, work)
+        self._save_records(names, known, read.records, seconds, time.process_time())
         if by_reference and entry is not None:
             return ChunkResult(indexes, None, unreadable, seconds, work, entry, files)
         return ChunkResult(indexes, rows, unreadable, seconds, work)
 
-    def _rows(
+    def _read(
         self,
-        files: list[tuple[str, str]],
-        contents: list[bytes],
-        seconds: dict[str, float],
+        chunk: Sequence[tuple[int, Path]],
+        names: list[str],
+        known: dict[str, StatRecord],
         work: dict[str, int],
+    ) -> ReadFiles:
+        """Read and hash the files of ``chunk``, except those ``known`` records still describe."""
+        read = ReadFiles()
+        # before any lstat: a file modified after it cannot look older than this (racy rule)
+        looked_at = time.time_ns()
+        for position, (index, path) in enumerate(chunk):
+            info = None
+            if self.stats is not None:
+                try:
+                    info = os.lstat(path)
+                except OSError:
+                    info = None
+                record = known.get(names[position])
+                if info is not None and record is not None and record.trusts(info, self.work.max_bytes):
+                    read.add(index, path, names[position], record.raw_sha256, None)
+                    read.records[names[position]] = record
+                    work["trusted"] += 1
+                    continue
+            raw = read_input(path, self.work.raw_dir, self.work.max_bytes)
+            if isinstance(raw, RejectedFile):
+                read.unreadable.append((index, raw))
+                continue
+            source_file, content = raw
+            raw_sha256 = hashlib.sha256(content).hexdigest()
+            read.add(index, path, source_file, raw_sha256, content)
+            if info is not None and stat.S_ISREG(info.st_mode):
+                read.records[source_file] = StatRecord.of(info, raw_sha256, looked_at)
+        return read
+
+    def _save_records(
+        self, names: list[str], known: dict[str, StatRecord], records: dict[str, StatRecord],
+        seconds: dict[str, float], started: float,
+    ) -> None:
+        """Write the chunk's stat records when they differ from the ones it started with."""
+        if self.stats is not None and records != known:
+            self.stats.save(names, records)
+        seconds["cache"] += time.process_time() - started
+
+    def _rows(
+        self, read: ReadFiles, seconds: dict[str, float], work: dict[str, int]
     ) -> tuple[ChunkRows, Path | None]:
         """A chunk missing from the cache: files found in other entries are reused, the others processed.
 
+        A file that was trusted without being read is read here if its rows are in no entry.
         Also returns the cache entry the rows were stored in (None: no cache, or not written).
         """
         outcomes: list[FileOutcome] = []
         fresh = TableRows()
         #: id of a source entry → (its rows, {position there: position here})
         reused: dict[int, tuple[ChunkRows, dict[int, int]]] = {}
-        for position, ((source_file, raw_sha256), content) in enumerate(zip(files, contents, strict=True)):
+        for position, (source_file, raw_sha256) in enumerate(read.files):
+            content = read.contents[position]
             started = time.process_time()
             found = self.cache.find(source_file, raw_sha256) if self.cache is not None else None
             seconds["cache"] += time.process_time() - started
@@ -167,6 +245,8 @@ class ArticleWorker:
                 outcomes.append(source.files[source_position])
                 work["cached"] += 1
                 continue
+            if content is None:
+                content = self._read_trusted(read.paths[position], raw_sha256)
             outcomes.append(self._process(position, source_file, raw_sha256, content, fresh, seconds, work))
         started = time.process_time()
         tables = fresh.to_arrow()
@@ -181,6 +261,13 @@ class ArticleWorker:
             entry = self.cache.put(rows)
             seconds["cache"] += time.process_time() - started
         return rows, entry
+
+    def _read_trusted(self, path: Path, raw_sha256: str) -> bytes:
+        """The bytes of a file the stat index trusted; ``_ChangedSinceLstat`` if they are other bytes."""
+        raw = read_input(path, self.work.raw_dir, self.work.max_bytes)
+        if isinstance(raw, RejectedFile) or hashlib.sha256(raw[1]).hexdigest() != raw_sha256:
+            raise _ChangedSinceLstat(str(path))
+        return raw[1]
 
     def _process(
         self,

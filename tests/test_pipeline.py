@@ -86,6 +86,8 @@ def test_streamed_tables_equal_a_plain_build_cold_and_warm(tmp_path, jobs):
     assert cold_counts["cached"] == 0
     warm, _, warm_counts = streamed_tables(RAW, jobs=jobs, cache_dir=cache, chunk_size=4)
     assert_same_tables(warm, expected)
+    # other chunk sizes, other stat records: whether files were trusted depends on the chunking
+    warm_counts.pop("trusted")
     assert warm_counts == {"cached": len(discover(RAW)), "detected": 0, "extracted": 0}
 
 
@@ -118,6 +120,7 @@ def test_one_changed_file_is_the_only_one_parsed_again(tmp_path):
     with (raw / "cnis-2024-12-10-seed.md").open("a", encoding="utf-8") as stream:
         stream.write("\n本文已更新。\n")
     tables, _, counts = streamed_tables(raw, jobs=1, cache_dir=cache, chunk_size=8)
+    counts.pop("trusted")  # tests/test_cache_stats.py counts what the stat index trusts
     assert counts == {"cached": len(discover(raw)) - 1, "detected": 1, "extracted": 1}
     expected, _ = plain_tables(raw)
     assert_same_tables(tables, expected)
@@ -225,6 +228,7 @@ def test_builds_are_byte_identical_whatever_jobs_and_cache(tmp_path):
     assert build_files(tmp_path / "cold" / "build") == expected
     assert build_files(tmp_path / "warm" / "build") == expected
     assert plain.work["cached"] == 0 and cold.work["cached"] == 0
+    warm.work.pop("trusted")  # tests/test_cache_stats.py counts what the stat index trusts
     assert warm.work == {"cached": len(discover(raw)), "detected": 0, "extracted": 0}
     assert set(plain.timings) == set(STAGES)
 

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from builder.errors import ArticleError
-from builder.sources import _relative_name, display_name, open_input
+from builder.sources import display_name, open_input, relative_name
 
 SEGMENTS = st.sampled_from(["a", "b.md", "论坛", "..", ".", "x y", "-", "a\\b", "ä"])
 
@@ -23,7 +23,7 @@ SEGMENTS = st.sampled_from(["a", "b.md", "论坛", "..", ".", "x y", "-", "a\\b"
 def test_relative_name_equals_pathlib(root: list[str], below: list[str], absolute: bool) -> None:
     raw_dir = Path("/" if absolute else ".", *root)
     path = raw_dir.joinpath(*below)
-    assert _relative_name(path, raw_dir) == path.relative_to(raw_dir).as_posix()
+    assert relative_name(path, raw_dir) == path.relative_to(raw_dir).as_posix()
 
 
 @given(name=st.text(max_size=20))

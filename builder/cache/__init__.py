@@ -12,6 +12,9 @@ A rebuild looks a whole chunk up first (one file read for ~64 articles). When a 
 every file of it whose name and bytes are in some entry takes its rows from there, so only the
 changed files are parsed and extracted again. The folder holds nothing else and is safe to
 delete at any time; a missing, truncated or unreadable entry is a miss, never an error.
+Beside the entries, ``stats/`` holds a stat index (``builder.cache.stats``): the size, times and
+inode of every file a build hashed, so that a rebuild hashes only files whose metadata changed and
+opens none of a chunk whose files all kept theirs.
 Entries are written atomically (temporary file + rename), so concurrent workers and killed
 builds never leave a half-written entry behind. The entries themselves are ``builder.cache.chunks``;
 this module holds what the CLI and the fingerprint need without importing Arrow.
