@@ -60,7 +60,11 @@ def test_the_runner_measures_correct_builds_in_a_tiny_smoke_run(tmp_path):
     articles = results["cold"]["articles"]
     assert articles == 24 == results["corpus"]["files"]
     assert results["cold"]["work"]["cached"] == 0
-    assert results["warm_unchanged"]["work"] == {"cached": 24, "detected": 0, "extracted": 0}
+    # files generated within the last 2 s are racy, so how many the stat index trusted varies
+    assert results["warm_unchanged"]["work"].keys() == {"cached", "trusted", "detected", "extracted"}
+    assert {**results["warm_unchanged"]["work"], "trusted": 0} == {
+        "cached": 24, "trusted": 0, "detected": 0, "extracted": 0
+    }
     assert results["warm_one_changed"]["work"]["cached"] == 23
     assert results["warm_one_changed"]["work"]["extracted"] == 1
     # the repeat changes another article (here a non-event one): again only that one is not from the cache
