@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -162,7 +161,7 @@ def test_a_record_with_a_wrong_hash_costs_a_reread_not_a_wrong_row(tmp_path):
     for path in (tmp_path / "cache" / "stats").glob("*.stat"):
         records = decode_records(path.read_bytes())
         assert records
-        lying = {name: replace(item, raw_sha256="0" * 64) for name, item in records.items()}
+        lying = {name: item._replace(raw_sha256="0" * 64) for name, item in records.items()}
         path.write_bytes(encode_records(lying))
     warm, warm_files = cached_build(raw, tmp_path, "warm")
     assert warm.work["cached"] == files
