@@ -71,7 +71,7 @@ def test_rebuild_after_nothing_changed_reuses_every_chunk(raw: Path, tmp_path: P
     first = resident.build()
     assert first.work["cached"] == 0
     again = resident.build()
-    assert again.work == {"cached": 400, "detected": 0, "extracted": 0}
+    assert again.work == {"cached": 400, "trusted": 0, "detected": 0, "extracted": 0}
     assert again.timings["parse+clean"] == 0.0
     assert again.counts == first.counts
     same_as_fresh(raw, tmp_path / "build", tmp_path)
