@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from builder.errors import BuilderError
 from builder.extract import DEFAULT_EXTRACTOR
-from builder.pipeline import BuildReport, arrow_memory_pool, finish_build
+from builder.pipeline import BuildReport, arrow_memory_pool, finish_build, older_objects_frozen
 from builder.release import check_replaceable
 from builder.sources import DEFAULT_MAX_BYTES, discover
 from builder.workers import ArticleWork, ChunkResult, default_jobs, process_chunks, split_into_chunks
@@ -171,7 +171,7 @@ class ResidentBuild:
         if snapshot is None:
             snapshot = Snapshot.take(self.raw_dir)
         started = time.perf_counter()
-        with arrow_memory_pool():
+        with arrow_memory_pool(), older_objects_frozen():
             check_replaceable(self.out_dir)
             input_files = snapshot.paths
             chunks = split_into_chunks(input_files)
