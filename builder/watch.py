@@ -26,10 +26,10 @@ from builder.errors import BuilderError
 from builder.extract import DEFAULT_EXTRACTOR
 from builder.pipeline import BuildReport, arrow_memory_pool, finish_build, older_objects_frozen
 from builder.release import check_replaceable
-from builder.sources import DEFAULT_MAX_BYTES, discover
+from builder.sources import DEFAULT_MAX_BYTES, scan_inputs
 from builder.workers import ArticleWork, ChunkResult, default_jobs, process_chunks, split_into_chunks
 
-__all__ = ["RACY_SECONDS", "FileStamp", "ResidentBuild", "Snapshot", "WatchReport", "stamp_inputs", "watch"]
+__all__ = ["RACY_SECONDS", "FileStamp", "ResidentBuild", "Snapshot", "WatchReport", "watch"]
 
 #: a file modified this recently (seconds) when it was looked at is not trusted to be unchanged later
 RACY_SECONDS = 2.0
@@ -50,49 +50,50 @@ class FileStamp(NamedTuple):
     regular: bool
 
 
-def stamp_inputs(paths: Sequence[Path]) -> list[FileStamp | None]:
-    """The stamp of every path (None: it vanished or cannot be looked at)."""
-    stamps: list[FileStamp | None] = []
-    for path in paths:
-        try:
-            status = os.lstat(path)
-        except OSError:
-            stamps.append(None)
-            continue
-        stamps.append(
-            FileStamp(
-                status.st_size,
-                status.st_mtime_ns,
-                status.st_ctime_ns,
-                status.st_ino,
-                stat.S_ISREG(status.st_mode),
-            )
-        )
-    return stamps
+def _stamp(status: os.stat_result | None) -> FileStamp | None:
+    if status is None:
+        return None
+    return FileStamp(
+        status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino, stat.S_ISREG(status.st_mode)
+    )
 
 
 @dataclass(frozen=True)
 class Snapshot:
     """The inputs below a raw folder and their stamps at one moment."""
 
+    #: relative POSIX names, in ``discover`` order
+    names: list[str]
+    #: the inputs as ``discover`` gives them
     paths: list[Path]
+    #: one per input (None: it vanished while being looked at)
     stamps: list[FileStamp | None]
+    #: ``time.time_ns()`` just before the first ``lstat``
     taken_at_ns: int
     #: wall seconds the look took (a rebuild's time includes finding out what changed)
     seconds: float = 0.0
 
     @classmethod
-    def take(cls, raw_dir: Path) -> Snapshot:
-        """Discover the inputs (``builder.sources.discover``) and stamp them."""
+    def take(cls, raw_dir: Path, previous: Snapshot | None = None) -> Snapshot:
+        """Look at every input below ``raw_dir`` (``builder.sources.scan_inputs``).
+
+        The ``Path`` of a name ``previous`` saw is reused rather than made again.
+        """
         started = time.perf_counter()
-        paths = discover(raw_dir)
         taken_at_ns = time.time_ns()
-        stamps = stamp_inputs(paths)
-        return cls(paths, stamps, taken_at_ns, time.perf_counter() - started)
+        scanned = scan_inputs(raw_dir)
+        names = [name for name, _ in scanned]
+        if previous is not None and previous.names == names:
+            paths = previous.paths
+        else:
+            known = dict(zip(previous.names, previous.paths, strict=True)) if previous is not None else {}
+            paths = [known.get(name) or Path(raw_dir, name) for name in names]
+        stamps = [_stamp(status) for _, status in scanned]
+        return cls(names, paths, stamps, taken_at_ns, time.perf_counter() - started)
 
     def same_inputs(self, other: Snapshot | None) -> bool:
         """Whether ``other`` saw the same files with the same stamps (nothing added, removed, changed)."""
-        return other is not None and self.stamps == other.stamps and self.paths == other.paths
+        return other is not None and self.stamps == other.stamps and self.names == other.names
 
 
 #: a chunk's identity: (path, stamp) of each of its files, in order
@@ -162,6 +163,8 @@ class ResidentBuild:
         self.gold_dir = gold_dir
         #: chunk key → (its result, the input number of its first file when it was made)
         self._kept: dict[ChunkKey, tuple[ChunkResult, int]] = {}
+        #: the look of the latest build (its paths are reused by the next look)
+        self._snapshot: Snapshot | None = None
 
     def build(self, snapshot: Snapshot | None = None, *, show_progress: bool = False) -> BuildReport:
         """One build; only chunks with a new, changed, removed or untrusted file are processed.
@@ -169,7 +172,7 @@ class ResidentBuild:
         ``snapshot`` is a just-taken ``Snapshot.take(raw_dir)`` (default: take one now).
         """
         if snapshot is None:
-            snapshot = Snapshot.take(self.raw_dir)
+            snapshot = Snapshot.take(self.raw_dir, self._snapshot)
         started = time.perf_counter()
         with arrow_memory_pool(), older_objects_frozen():
             check_replaceable(self.out_dir)
@@ -205,6 +208,7 @@ class ResidentBuild:
             )
             # chunks of removed or changed files are forgotten; a failed build keeps the old ones
             self._kept = kept
+            self._snapshot = snapshot
         return replace(report, seconds=snapshot.seconds + time.perf_counter() - started)
 
 
@@ -253,13 +257,13 @@ def watch(
     report = WatchReport()
     built: Snapshot | None = None
     while max_builds is None or report.builds < max_builds:
-        seen = Snapshot.take(raw_dir)
+        seen = Snapshot.take(raw_dir, built)
         if seen.same_inputs(built):
             time.sleep(interval)
             continue
         if built is not None:
             time.sleep(interval)
-            settled = Snapshot.take(raw_dir)
+            settled = Snapshot.take(raw_dir, seen)
             if not settled.same_inputs(seen):  # still being written: look again
                 continue
             seen = settled

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -9,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from builder.errors import ArticleError
-from builder.sources import display_name, open_input, relative_name
+from builder.errors import ArticleError, BuilderError
+from builder.sources import discover, display_name, open_input, relative_name, scan_inputs
 
 SEGMENTS = st.sampled_from(["a", "b.md", "论坛", "..", ".", "x y", "-", "a\\b", "ä"])
 
@@ -53,3 +55,53 @@ def test_open_input_reads_through_a_link_inside_the_folder(tmp_path: Path) -> No
     (tmp_path / "a.md").write_bytes(b"abc")
     (tmp_path / "b.md").symlink_to(tmp_path / "a.md")
     assert open_input(tmp_path / "b.md", tmp_path, 100) == ("b.md", b"abc")
+
+
+def _tricky_tree(root: Path) -> Path:
+    """Files, nested folders, a folder named like an article, links to a file and to a folder, a FIFO."""
+    raw = root / "raw"
+    (raw / "b" / "c").mkdir(parents=True)
+    (raw / "folder.md" / "inner").mkdir(parents=True)
+    names = ("a.md", "b/x.md", "b/c/y.md", "b/c/notes.txt", "folder.md/z.md", "folder.md/inner/w.md")
+    names += ("论坛.md",)
+    for name in names:
+        (raw / name).write_text("x", encoding="utf-8")
+    (raw / "link.md").symlink_to(raw / "a.md")
+    (raw / "linked").symlink_to(raw / "b")  # a linked folder is listed by neither, nor entered
+    (raw / "linked.md").symlink_to(raw / "b")
+    os.mkfifo(raw / "pipe.md")
+    return raw
+
+
+def test_scan_inputs_lists_what_discover_lists_with_each_lstat(tmp_path: Path) -> None:
+    raw = _tricky_tree(tmp_path)
+    scanned = scan_inputs(raw)
+    discovered = discover(raw)
+    assert [name for name, _ in scanned] == [path.relative_to(raw).as_posix() for path in discovered]
+    assert [status.st_ino for _, status in scanned] == [os.lstat(path).st_ino for path in discovered]
+    assert "linked/x.md" not in dict(scanned)
+
+
+PARTS = st.sampled_from(["a", "b.md", "c", "论坛.md", "d.md"])
+
+
+@given(names=st.lists(st.lists(PARTS, min_size=1, max_size=3), max_size=8))
+def test_scan_inputs_orders_like_discover(names: list[list[str]]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        raw = Path(folder)
+        for parts in names:
+            path = raw.joinpath(*parts)
+            if any(parent.is_file() for parent in path.parents) or path.is_dir():
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("x", encoding="utf-8")
+        expected = [path.relative_to(raw).as_posix() for path in discover(raw)]
+        assert [name for name, _ in scan_inputs(raw)] == expected
+
+
+def test_scan_inputs_refuses_what_discover_refuses(tmp_path: Path) -> None:
+    with pytest.raises(BuilderError) as scanned:
+        scan_inputs(tmp_path / "missing")
+    with pytest.raises(BuilderError) as discovered:
+        discover(tmp_path / "missing")
+    assert scanned.value.line() == discovered.value.line()
