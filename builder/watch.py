@@ -9,7 +9,9 @@ changed or removed file, and does the rest of a build (tables, validation, files
 
 Like git's index, a file is taken as unchanged when its size, modification and change times and
 inode are; a file modified less than ``RACY_SECONDS`` before it was looked at is read again every
-time until it is older (the same timestamp can cover two writes in quick succession).
+time until it is older (the same timestamp can cover two writes in quick succession). The rule
+and its margin are the build cache's stat index's (``builder.cache.stats``), which does the same
+across processes with the hashes on disk; this module keeps rows in memory instead.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
 
+from builder.cache.stats import RACY_SECONDS
 from builder.errors import BuilderError
 from builder.extract import DEFAULT_EXTRACTOR
 from builder.pipeline import BuildReport, arrow_memory_pool, finish_build, older_objects_frozen
@@ -30,9 +33,6 @@ from builder.sources import DEFAULT_MAX_BYTES, scan_inputs
 from builder.workers import ArticleWork, ChunkResult, default_jobs, process_chunks, split_into_chunks
 
 __all__ = ["RACY_SECONDS", "FileStamp", "ResidentBuild", "Snapshot", "WatchReport", "watch"]
-
-#: a file modified this recently (seconds) when it was looked at is not trusted to be unchanged later
-RACY_SECONDS = 2.0
 
 
 class FileStamp(NamedTuple):
@@ -108,7 +108,7 @@ def _chunk_key(
     Example: a chunk holding a file saved a second ago gets no key and is processed again by
     every rebuild until the file is ``RACY_SECONDS`` old.
     """
-    newest_trusted = stamped_at_ns - int(RACY_SECONDS * 1e9)
+    newest_trusted = stamped_at_ns - RACY_SECONDS * 1_000_000_000
     key = []
     for index, path in chunk:
         stamp = stamps[index]
