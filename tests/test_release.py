@@ -18,7 +18,7 @@ from builder.articles import discover
 from builder.errors import BuildFolderError, ReleaseError
 from builder.release import TABLE_KEYS, fingerprint, read_manifest, staged_folder, write_build
 from builder.release.folders import clean_leftovers, release_lock
-from builder.release.manifest import QUARANTINE_FILE, sha256_file, type_name
+from builder.release.manifest import QUARANTINE_FILE, sha256_file, table_path, type_name
 from builder.release.versions import bump, latest_version, level_of, parse_version, release_versions
 from tests.release_helpers import copy_raw, validation_result, write_test_build
 
@@ -137,6 +137,28 @@ def test_write_build_accounting_must_add_up(raw_dir: Path, tmp_path: Path) -> No
         "accounting does not add up: 27 input files but 26 articles + 0 duplicates + 0 rejected. "
         "Report this as a bug; no file may be lost."
     )
+    assert not (tmp_path / "build").exists()
+    assert list(tmp_path.iterdir()) == [raw_dir]
+
+
+@pytest.mark.parametrize("blocked", [table_path("articles"), table_path("documents"), QUARANTINE_FILE])
+def test_a_parquet_file_that_cannot_be_written_fails_the_build_with_the_writers_error(
+    raw_dir: Path, tmp_path: Path, blocked: str
+) -> None:
+    result, _ = validation_result(raw_dir)
+    with pytest.raises(OSError) as error:
+        with staged_folder(tmp_path / "build") as staging:
+            (staging / blocked).mkdir(parents=True)  # a folder where a writer thread must put a file
+            write_build(
+                staging,
+                result,
+                raw_dir=raw_dir,
+                input_files=discover(raw_dir),
+                rejected=[],
+                duplicates=[],
+                extractor=("rules", "test"),
+            )
+    assert blocked in str(error.value)
     assert not (tmp_path / "build").exists()
     assert list(tmp_path.iterdir()) == [raw_dir]
 
