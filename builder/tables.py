@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-import schema
 from builder.models import Article, Event, Extraction
+from schema.arrow import ARROW_SCHEMAS, TABLE_NAMES
 
 
 def normalize_name(name: str) -> str:
@@ -119,9 +119,9 @@ class TableRows:
     """
 
     def __init__(self) -> None:
-        self.rows: dict[str, list[dict]] = {name: [] for name in schema.TABLES}
+        self.rows: dict[str, list[dict]] = {name: [] for name in TABLE_NAMES}
         #: table → the origin of every row (participants and organizations included)
-        self.row_origins: dict[str, list[object]] = {name: [] for name in schema.TABLES}
+        self.row_origins: dict[str, list[object]] = {name: [] for name in TABLE_NAMES}
 
     def add(self, article: Article, extraction: Extraction | None, origin: object = None) -> None:
         """Append the rows of one article and its events (no events when ``extraction`` is None).
@@ -144,7 +144,7 @@ class TableRows:
     def to_arrow(self) -> dict[str, pa.Table]:
         """The rows as Arrow tables in the contract's schemas, in the order they were added."""
         return {
-            name: pa.Table.from_pylist(table_rows, schema=schema.arrow_schema(name))
+            name: pa.Table.from_pylist(table_rows, schema=ARROW_SCHEMAS[name])
             for name, table_rows in self.rows.items()
         }
 

@@ -2,47 +2,53 @@
 
 The Arrow schemas used to write Parquet, the card's data dictionary and features, and the
 vocabularies the extractor may emit are all derived from these classes.
+
+The models (``TABLES``, the four ``*Schema`` classes, ``arrow_schema``, ``column_descriptions``)
+live in ``schema.models`` and are imported on first use, with pandas and pandera (~0.45 s):
+``import schema`` alone, and the light modules ``schema.arrow``, ``schema.relations`` and
+``schema.vocab``, import neither, so a build's worker processes, which only shape rows
+(``schema.arrow``), can start before the main process has loaded them.
 """
 
 from __future__ import annotations
 
-import pyarrow as pa
-from pandera.pandas import DataFrameModel
+from typing import TYPE_CHECKING
 
-# registers the custom checks (not_blank, no_blank_items) before the models name them
-import schema.checks  # noqa: F401  isort: skip
-from schema.articles import ArticlesSchema
-from schema.events import EventsSchema
-from schema.organizations import OrganizationsSchema
-from schema.participants import ParticipantsSchema
 from schema.vocab import SCHEMA_VERSION
 
-#: published tables in dependency order (a table's foreign keys point to earlier ones)
-TABLES: dict[str, type[DataFrameModel]] = {
-    "articles": ArticlesSchema,
-    "events": EventsSchema,
-    "participants": ParticipantsSchema,
-    "organizations": OrganizationsSchema,
-}
+if TYPE_CHECKING:
+    from schema.models import (
+        TABLES,
+        ArticlesSchema,
+        EventsSchema,
+        OrganizationsSchema,
+        ParticipantsSchema,
+        arrow_schema,
+        column_descriptions,
+    )
+
+#: the names ``schema.models`` provides
+_MODEL_NAMES = frozenset(
+    {
+        "TABLES",
+        "ArticlesSchema",
+        "EventsSchema",
+        "OrganizationsSchema",
+        "ParticipantsSchema",
+        "arrow_schema",
+        "column_descriptions",
+    }
+)
 
 
-def arrow_schema(table: str) -> pa.Schema:
-    """The explicit Arrow schema of one table, read from its pandera model's column types.
+def __getattr__(name: str) -> object:
+    """The model names, imported from ``schema.models`` on first use (PEP 562)."""
+    if name not in _MODEL_NAMES:
+        raise AttributeError(f"module 'schema' has no attribute {name!r}")
+    from schema import models
 
-    Example: ``arrow_schema("events").field("edition").type == pa.int16()``
-    """
-    model = TABLES[table]
-    columns = model.to_schema().columns
-    fields = [
-        pa.field(name, column.dtype.type.pyarrow_dtype, nullable=bool(column.nullable))
-        for name, column in columns.items()
-    ]
-    return pa.schema(fields)
-
-
-def column_descriptions(table: str) -> dict[str, str]:
-    """Column name → description sentence, in column order."""
-    return {name: column.description or "" for name, column in TABLES[table].to_schema().columns.items()}
+    globals().update({item: getattr(models, item) for item in _MODEL_NAMES})
+    return globals()[name]
 
 
 __all__ = [

@@ -132,3 +132,15 @@ def test_cli_has_no_loops_or_file_writes() -> None:
     source = ast.unparse(tree)
     for forbidden in ("write_text", "write_bytes", "open(", "to_parquet", "write_table"):
         assert forbidden not in source, f"builder/cli.py must not do I/O itself ({forbidden})"
+
+
+def test_the_build_and_its_workers_start_without_pandas_or_pandera() -> None:
+    # the pool's workers are forked before the main process loads them (builder.pipeline.BackgroundImport)
+    code = (
+        "import sys\n"
+        "import builder.pipeline, builder.workers, builder.collect\n"
+        "print(','.join(m for m in ('pandas', 'pandera') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""

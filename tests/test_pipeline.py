@@ -330,6 +330,25 @@ def test_a_build_freezes_the_older_objects_only_while_it_runs_and_never_unfreeze
         gc.unfreeze()
 
 
+def test_a_failed_background_import_raises_its_error_where_the_build_waits_for_it(tmp_path, monkeypatch):
+    from builder.pipeline import BackgroundImport
+
+    (tmp_path / "later_stage_ok.py").write_text("VALUE = 1\n", encoding="utf-8")
+    broken = "raise ValueError('broken on import')\n"
+    (tmp_path / "later_stage_broken.py").write_text(broken, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    started = BackgroundImport(["later_stage_ok", "later_stage_broken"])
+    started.start()
+    with pytest.raises(ValueError, match="broken on import"):
+        started.wait()
+    with pytest.raises(ValueError, match="broken on import"):
+        BackgroundImport(["later_stage_broken"]).wait()  # never started: imported (and raised) here
+    BackgroundImport(["later_stage_ok"]).wait()
+    import later_stage_ok
+
+    assert later_stage_ok.VALUE == 1
+
+
 def test_pool_workers_hand_back_cache_entries_and_a_vanished_entry_is_processed_again(tmp_path):
     from builder.workers import ArticleWorker, resolve
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
@@ -15,6 +18,8 @@ import schema
 from builder.validate import _PANDERA_RULES
 from schema import vocab
 from schema.relations import RULES, shift_years
+
+ROOT = Path(__file__).resolve().parents[1]
 
 #: the Arrow type and nullability of every column, copied from shared/spec/dataset.md (schema version 1)
 CONTRACT: dict[str, dict[str, tuple[pa.DataType, bool]]] = {
@@ -112,6 +117,28 @@ def test_arrow_schema_has_the_contract_types_and_nullability(table):
 
     assert {field.name: (field.type, field.nullable) for field in derived} == CONTRACT[table]
     assert derived.names == list(CONTRACT[table])
+
+
+@pytest.mark.parametrize("table", list(schema.TABLES))
+def test_the_written_out_arrow_schemas_are_the_ones_read_from_the_models(table):
+    from schema.arrow import ARROW_SCHEMAS, TABLE_NAMES
+
+    assert TABLE_NAMES == tuple(schema.TABLES)
+    assert ARROW_SCHEMAS[table].equals(schema.arrow_schema(table), check_metadata=True)
+
+
+def test_importing_schema_and_its_light_modules_loads_neither_pandas_nor_pandera():
+    code = (
+        "import sys\n"
+        "import schema, schema.arrow, schema.relations, schema.vocab\n"
+        "assert schema.SCHEMA_VERSION\n"
+        "print(','.join(m for m in ('pandas', 'pandera') if m in sys.modules))\n"
+        "assert list(schema.TABLES) == list(schema.arrow.TABLE_NAMES)\n"
+        "print(','.join(m for m in ('pandas', 'pandera') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["", "pandas,pandera"]
 
 
 @pytest.mark.parametrize("table", list(schema.TABLES))

@@ -19,9 +19,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-import schema
 from builder.cache import CACHE_FORMAT, CACHEDIR_TAG, code_fingerprint
 from builder.models import RejectedFile
+from schema.arrow import ARROW_SCHEMAS, TABLE_NAMES
 
 #: the column that tags every cached row with its file's position in the chunk
 FILE_COLUMN = "__file"
@@ -75,7 +75,7 @@ class ChunkRows:
             # a chunk processed from scratch: its rows were added file by file, already in order
             return ChunkRows(tuple(files), dict(parts[0].tables), dict(parts[0].positions))
         tables, positions = {}, {}
-        for name in schema.TABLES:
+        for name in TABLE_NAMES:
             merged_positions = pa.chunked_array([part.positions[name] for part in parts], pa.int32())
             merged = pa.concat_tables([part.tables[name] for part in parts])
             # stable: the rows of one file come from one part, already in their order
@@ -91,7 +91,7 @@ def _in_order(positions: pa.Array) -> bool:
 
 @cache
 def _entry_schema(table: str) -> pa.Schema:
-    return schema.arrow_schema(table).append(pa.field(FILE_COLUMN, pa.int32(), nullable=False))
+    return ARROW_SCHEMAS[table].append(pa.field(FILE_COLUMN, pa.int32(), nullable=False))
 
 
 class ChunkCache:
@@ -266,7 +266,7 @@ def _read_entry(path: Path) -> ChunkRows | None:
         files = tuple(_outcome(item) for item in header["files"])
         buffer = pa.py_buffer(data)
         tables, positions = {}, {}
-        for name in schema.TABLES:
+        for name in TABLE_NAMES:
             offset, size = header["tables"][name]
             if offset < 0 or size < 0 or body + offset + size > len(data):
                 return None
