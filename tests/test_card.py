@@ -210,9 +210,8 @@ def test_a_column_added_to_a_model_appears_in_every_generated_description(
 ) -> None:
     import pyarrow.parquet as pq
 
-    from tests.card_build import write_test_build
-
     from schema.arrow import ARROW_SCHEMAS
+    from tests.card_build import write_test_build
 
     monkeypatch.setitem(schema.TABLES, "events", EventsWithRegion)
     # the written-out Arrow schema gets the column with the model (tests/test_schema.py insists)
