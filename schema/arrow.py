@@ -1,9 +1,9 @@
-"""The Arrow schema of every published table, written out so that code shaping rows needs no pandera.
+"""The Arrow schema of every published table, so that code shaping rows needs no pandera.
 
-The pandera models (``schema.TABLES``) stay the single source of truth: ``schema.arrow_schema``
-reads the same schemas back from them, and ``tests/test_schema.py`` checks that both agree. This
-module exists so that the build's worker processes, which only shape rows, never import pandas or
-pandera (~0.45 s): the main process imports those while the workers run.
+GENERATED from the pandera models (``schema.TABLES``) by ``python -m schema.generate_arrow``:
+do not edit; run that command after changing a model. ``tests/test_schema.py`` fails while this
+file is stale. The build's worker processes shape rows with these schemas and so never import
+pandas or pandera (~0.45 s); the main process imports those while the workers run.
 """
 
 from __future__ import annotations

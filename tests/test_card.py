@@ -214,7 +214,7 @@ def test_a_column_added_to_a_model_appears_in_every_generated_description(
     from tests.card_build import write_test_build
 
     monkeypatch.setitem(schema.TABLES, "events", EventsWithRegion)
-    # the written-out Arrow schema gets the column with the model (tests/test_schema.py insists)
+    # schema/arrow.py is generated from the models (python -m schema.generate_arrow): patched as regenerated
     monkeypatch.setitem(ARROW_SCHEMAS, "events", schema.arrow_schema("events"))
     folder = tmp_path / "build"
     write_test_build(folder)

@@ -127,6 +127,26 @@ def test_the_written_out_arrow_schemas_are_the_ones_read_from_the_models(table):
     assert ARROW_SCHEMAS[table].equals(schema.arrow_schema(table), check_metadata=True)
 
 
+def test_the_generated_arrow_module_is_up_to_date():
+    from schema.generate_arrow import TARGET, render
+
+    assert TARGET.read_text(encoding="utf-8") == render(), (
+        "schema/arrow.py is stale: run python -m schema.generate_arrow"
+    )
+
+
+def test_the_generator_refuses_a_type_it_cannot_write():
+    from schema.generate_arrow import field_code, type_code
+
+    assert type_code(pa.list_(pa.field("item", pa.string(), nullable=False))) == (
+        'pa.list_(pa.field("item", pa.string(), nullable=False))'
+    )
+    stamp = pa.field("at", pa.timestamp("us", tz="UTC"))
+    assert field_code(stamp) == 'pa.field("at", pa.timestamp("us", tz="UTC"))'
+    with pytest.raises(ValueError, match="cannot write the Arrow type"):
+        type_code(pa.decimal128(5, 2))
+
+
 def test_importing_schema_and_its_light_modules_loads_neither_pandas_nor_pandera():
     code = (
         "import sys\n"
