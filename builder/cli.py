@@ -139,7 +139,10 @@ def watch(
     gold: GoldOption = None,
     interval: Annotated[
         float,
-        typer.Option("--interval", min=0.05, help="Seconds between two looks at --raw, e.g. 0.5."),
+        typer.Option(
+            "--interval", min=0.05,
+            help="Seconds between two looks at --raw, e.g. 0.5 (at least 9 times as long as a look takes).",
+        ),
     ] = 1.0,
     max_builds: Annotated[
         int | None,

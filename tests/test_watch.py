@@ -16,7 +16,7 @@ import pytest
 from bench.generate import generate
 from builder.errors import BuilderError
 from builder.pipeline import BuildReport, build
-from builder.watch import RACY_SECONDS, ResidentBuild, Snapshot, watch
+from builder.watch import LOOK_SHARE, RACY_SECONDS, ResidentBuild, Snapshot, pause_after, watch
 from builder.workers import split_into_chunks
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -186,3 +186,11 @@ def test_watch_reports_a_failed_build_and_keeps_the_folder(raw: Path, tmp_path: 
     assert (result.builds, result.failed, result.last_failed) == (1, 1, True)
     assert "refusing to replace it" in errors[0].line()
     assert folder_bytes(mine) == {"notes.txt": b"precious"}
+
+
+def test_a_slow_look_lengthens_the_pause_so_an_idle_watch_stays_cheap(raw: Path) -> None:
+    look = Snapshot.take(raw)
+    assert pause_after(look, 1.0) == max(1.0, LOOK_SHARE * look.seconds)
+    slow = Snapshot(look.names, look.paths, look.stamps, look.taken_at_ns, seconds=0.5)
+    assert pause_after(slow, 1.0) == 4.5
+    assert pause_after(slow, 10.0) == 10.0
