@@ -180,6 +180,8 @@ def watch(
     except KeyboardInterrupt:
         typer.echo("stopped watching", err=True)
         return
+    except BuilderError as error:
+        _fail(error)
     if result.last_failed:
         raise typer.Exit(1)
 

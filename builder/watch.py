@@ -1,7 +1,7 @@
 """A resident build: build once, then rebuild whenever an input changes, reusing what did not.
 
-``builder build`` starts from nothing each time: Python, the imports (~0.8 s), reading and
-hashing every input and fetching every chunk from the cache. ``builder watch`` keeps one process
+``builder build`` starts from nothing each time: Python and its imports, looking at every input
+and reading every chunk from the cache. ``builder watch`` keeps one process
 alive instead. Between builds it holds the rows each chunk of input files became, keyed by what
 ``lstat`` says of the chunk's files; a rebuild processes again only the chunks with a new,
 changed or removed file, and does the rest of a build (tables, validation, files, card) as
@@ -254,10 +254,12 @@ def watch(
 
     Looks at the inputs every ``interval`` seconds, or less often when a look is slow
     (``pause_after``); a change is built once two consecutive looks agree (a file still being
-    copied in is not built half-written). ``on_build`` gets each
-    report, ``on_error`` each failed build (the previous build folder stays as it was and
-    watching goes on). Stops after ``max_builds`` builds (None: never; Ctrl-C ends it). The
-    other options are ``builder.pipeline.build``'s.
+    copied in is not built half-written). ``on_build`` gets each report, ``on_error`` each failed
+    build (the previous build folder stays as it was and watching goes on). Stops after
+    ``max_builds`` builds (None: never; Ctrl-C ends it). The other options are
+    ``builder.pipeline.build``'s.
+
+    Raises ``BuilderError`` when ``raw_dir`` cannot be looked at (not a folder, unlistable).
     """
     resident = ResidentBuild(
         raw_dir,

@@ -84,3 +84,11 @@ def test_a_running_watch_rebuilds_when_an_article_changes(tmp_path: Path) -> Non
     assert second["articles"] == 26 and second["work"]["cached"] < 26
     manifest = json.loads((tmp_path / "build" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["inputs"]["cnis-2024-12-10-seed.md"] == sha256_file(target)
+
+
+def test_watch_of_a_missing_raw_folder_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["watch", "--raw", str(tmp_path / "nowhere"), "--out", str(tmp_path / "b")])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"Error: {tmp_path / 'nowhere'}: raw: not a folder. Pass the folder of raw articles with --raw."
+    ]
