@@ -243,8 +243,8 @@ def build(
     existed before it are left out of garbage collection (``older_objects_frozen``).
     """
     started = time.perf_counter()
-    # an --out folder that cannot be replaced fails now, not after minutes of extraction
-    release.check_replaceable(Path(out_dir))
+    # an --out folder that cannot be replaced, or overlaps --raw, fails now, not after minutes of work
+    release.check_out_folder(Path(out_dir), Path(raw_dir))
     input_files = discover(raw_dir)
     work = ArticleWork(raw_dir, max_bytes, extractor_name, cache_dir)
     chunks = split_into_chunks(input_files)

@@ -28,7 +28,7 @@ from builder.cache.stats import RACY_SECONDS
 from builder.errors import BuilderError
 from builder.extract import DEFAULT_EXTRACTOR
 from builder.pipeline import BuildReport, arrow_memory_pool, finish_build, older_objects_frozen
-from builder.release import check_replaceable
+from builder.release import check_out_folder
 from builder.sources import DEFAULT_MAX_BYTES, scan_inputs
 from builder.workers import ArticleWork, ChunkResult, default_jobs, process_chunks, split_into_chunks
 
@@ -175,7 +175,7 @@ class ResidentBuild:
             snapshot = Snapshot.take(self.raw_dir, self._snapshot)
         started = time.perf_counter()
         with arrow_memory_pool(), older_objects_frozen():
-            check_replaceable(self.out_dir)
+            check_out_folder(self.out_dir, self.raw_dir)
             input_files = snapshot.paths
             chunks = split_into_chunks(input_files)
             keys = [_chunk_key(chunk, snapshot.stamps, snapshot.taken_at_ns) for chunk in chunks]

@@ -144,6 +144,33 @@ def test_build_refuses_to_replace_a_user_folder(built: tuple[Path, Path, list[st
     assert sorted(path.name for path in tmp_path.iterdir()) == ["mine"]
 
 
+def test_build_refuses_an_out_folder_inside_the_raw_folder(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    out, cache = raw / "build", tmp_path / "cache"
+    result = CliRunner().invoke(
+        app, ["build", "--raw", str(raw), "--out", str(out), "--cache-dir", str(cache), "--quiet"]
+    )
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"Error: {out}: is inside the raw folder {raw}; the next build would read its card as an "
+        "article. Choose an --out folder outside --raw."
+    ]
+    assert not out.exists() and not cache.exists()
+
+
+def test_build_refuses_to_replace_a_build_that_holds_the_raw_folder(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    first = CliRunner().invoke(app, ["build", "--raw", str(RAW), "--out", str(out), "--no-cache", "-q"])
+    assert first.exit_code == 0
+    raw = out / "raw"
+    shutil.copytree(RAW, raw)
+    result = CliRunner().invoke(app, ["build", "--raw", str(raw), "--out", str(out), "--no-cache", "-q"])
+    assert result.exit_code == 1
+    assert "replacing the build would delete the articles" in result.stderr
+    assert len(list(raw.glob("*.md"))) == 26
+
+
 def test_build_refuses_a_repository_root(built: tuple[Path, Path, list[str]], tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     (repo / ".git").mkdir(parents=True)

@@ -92,3 +92,14 @@ def test_watch_of_a_missing_raw_folder_is_one_line_and_exit_1(tmp_path: Path) ->
     assert result.stderr.splitlines() == [
         f"Error: {tmp_path / 'nowhere'}: raw: not a folder. Pass the folder of raw articles with --raw."
     ]
+
+
+def test_watch_refuses_an_out_folder_inside_the_raw_folder(tmp_path: Path) -> None:
+    """Its card would be a new input after every build: the watch would rebuild for ever."""
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    command = ["watch", "--raw", str(raw), "--out", str(raw / "build"), "--max-builds", "1"]
+    result = runner.invoke(app, command)
+    assert result.exit_code == 1
+    assert "is inside the raw folder" in result.stderr
+    assert not (raw / "build").exists()

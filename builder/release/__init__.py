@@ -10,6 +10,7 @@ from __future__ import annotations
 from builder.release.changelog import changes_markdown, write_index
 from builder.release.diff import DiffReport, diff, diff_folders
 from builder.release.folders import (
+    check_out_folder,
     check_replaceable,
     clean_leftovers,
     read_manifest,
@@ -22,6 +23,7 @@ from builder.release.publish import PublishPlan, check_card, publish
 from builder.release.verify import VerifyReport, verify, verify_folder
 
 __all__ = [
+    "check_out_folder",
     "check_replaceable",
     "SHARD_NAME",
     "TABLE_KEYS",

@@ -146,6 +146,32 @@ def check_replaceable(out_dir: Path) -> None:
         )
 
 
+def check_out_folder(out_dir: Path, raw_dir: Path) -> None:
+    """``check_replaceable``, and refuse an ``out_dir`` inside ``raw_dir`` or around it.
+
+    Inside, its card (``README.md``) would be read as an article by the next build, and a
+    ``builder watch`` would rebuild for ever; around it, replacing the build would delete the
+    articles.
+
+    Raises:
+        BuildFolderError: as ``check_replaceable``, or for an overlap.
+    """
+    check_replaceable(out_dir)
+    out, raw = Path(out_dir).resolve(), Path(raw_dir).resolve()
+    if out == raw or out.is_relative_to(raw):
+        raise BuildFolderError(
+            f"is inside the raw folder {raw_dir}; the next build would read its card as an article",
+            path=str(out_dir),
+            hint="Choose an --out folder outside --raw",
+        )
+    if raw.is_relative_to(out):
+        raise BuildFolderError(
+            f"holds the raw folder {raw_dir}; replacing the build would delete the articles",
+            path=str(out_dir),
+            hint="Choose an --out folder outside --raw",
+        )
+
+
 def write_text_atomic(path: Path, text: str) -> None:
     """Replace ``path`` in one rename so that readers never see half a file."""
     temporary = path.parent / f".{path.name}.tmp-{os.getpid()}"
