@@ -41,6 +41,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bench.generate import generate  # noqa: E402
+from builder.cache.stats import RACY_SECONDS  # noqa: E402
 
 #: libraries whose import ``builder --help`` must not pay for
 HEAVY = ("pandas", "pandera", "datasets", "pyarrow")
@@ -48,7 +49,7 @@ HEAVY = ("pandas", "pandera", "datasets", "pyarrow")
 SAMPLE = 3000
 #: seconds between two changes seen by ``builder watch``: longer than its RACY_SECONDS, so a file
 #: changed for one rebuild is trusted again by the next
-RACY_WAIT_S = 2.5
+RACY_WAIT_S = RACY_SECONDS + 0.5
 
 
 def per_core_rates(corpus: Path) -> dict:

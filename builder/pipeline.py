@@ -47,8 +47,8 @@ from builder.workers import (
 )
 
 __all__ = [
-    "STAGES", "ArticleWork", "BackgroundImport", "BuildReport", "TableCollector", "build", "finish_build",
-    "process_files",
+    "STAGES", "ArticleWork", "BackgroundImport", "BuildReport", "TableCollector", "build", "build_settings",
+    "finish_build", "process_files",
 ]
 
 #: stages timed on every build, in pipeline order
@@ -209,12 +209,19 @@ def older_objects_frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
+@contextmanager
+def build_settings() -> Iterator[None]:
+    """What every build runs inside: ``arrow_memory_pool()`` and ``older_objects_frozen()``."""
+    with arrow_memory_pool(), older_objects_frozen():
+        yield
+
+
 def _in_build_settings(function: Callable[..., BuildReport]) -> Callable[..., BuildReport]:
-    """``function`` run inside ``arrow_memory_pool()`` and ``older_objects_frozen()``."""
+    """``function`` run inside ``build_settings()``."""
 
     @functools.wraps(function)
     def wrapper(*args: object, **kwargs: object) -> BuildReport:
-        with arrow_memory_pool(), older_objects_frozen():
+        with build_settings():
             return function(*args, **kwargs)
 
     return wrapper

@@ -27,7 +27,7 @@ from typing import NamedTuple
 from builder.cache.stats import RACY_SECONDS
 from builder.errors import BuilderError
 from builder.extract import DEFAULT_EXTRACTOR
-from builder.pipeline import BuildReport, arrow_memory_pool, finish_build, older_objects_frozen
+from builder.pipeline import BackgroundImport, BuildReport, build_settings, finish_build
 from builder.release import check_out_folder
 from builder.sources import DEFAULT_MAX_BYTES, scan_inputs
 from builder.workers import ArticleWork, ChunkResult, default_jobs, process_chunks, split_into_chunks
@@ -174,13 +174,15 @@ class ResidentBuild:
         if snapshot is None:
             snapshot = Snapshot.take(self.raw_dir, self._snapshot)
         started = time.perf_counter()
-        with arrow_memory_pool(), older_objects_frozen():
+        with build_settings():
             check_out_folder(self.out_dir, self.raw_dir)
             input_files = snapshot.paths
             chunks = split_into_chunks(input_files)
             keys = [_chunk_key(chunk, snapshot.stamps, snapshot.taken_at_ns) for chunk in chunks]
             missing = [chunk for chunk, key in zip(chunks, keys, strict=True) if key not in self._kept]
-            fresh = process_chunks(missing, self.work, self.jobs)
+            # the first build loads pandas and pandera while its workers run, as builder build does
+            later = BackgroundImport()
+            fresh = process_chunks(missing, self.work, self.jobs, pool_started=later.start)
             kept: dict[ChunkKey, tuple[ChunkResult, int]] = {}
 
             def results() -> Iterator[ChunkResult]:
@@ -205,6 +207,7 @@ class ResidentBuild:
                 extractor_name=self.extractor_name,
                 show_progress=show_progress,
                 gold_dir=self.gold_dir,
+                later=later,
             )
             # chunks of removed or changed files are forgotten; a failed build keeps the old ones
             self._kept = kept
