@@ -32,13 +32,11 @@ from builder.extract.mentions import LEAD_MIN_CHARS, LEAD_SHARE
 from builder.lexicons import load_lines
 from builder.models import Article
 
-#: verbs that report an event named only in English (``Black Hat USA 2024在美国…举行``): the verb
-#: group of ``builder.extract.mentions``' English-name rule (a test keeps the two in step)
-LATIN_REPORT_VERBS = ("举行", "举办", "召开", "开幕", "落幕", "闭幕", "拉开帷幕", "落下帷幕")
-#: English event words (``mentions._LATIN_EVENT``); the other English names end in a digit
-LATIN_EVENT_WORDS = (
-    "Conference", "Summit", "Forum", "Workshop", "Symposium", "Congress", "Expo", "Hackathon", "CTF",
-)
+#: verbs that report an event named only in English (``Black Hat USA 2024在美国…举行``); the
+#: English-name rule of ``builder.extract.mentions`` reads the same lexicon
+LATIN_REPORT_VERBS = load_lines("latin_report_verbs.txt")
+#: English event words (also read by ``mentions._LATIN_EVENT``); other English names end in a digit
+LATIN_EVENT_WORDS = load_lines("latin_event_words.txt")
 #: a sentence ends at one of these (``builder.extract.text``); no cue reaches across one
 SENTENCE_BREAKS = "。！？!?；;\n"
 #: a headline that says a paper was accepted reports no event (``events._NEGATIVE``)

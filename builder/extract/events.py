@@ -23,10 +23,11 @@ from builder.extract.mentions import (
     lead_limit,
     text_mentions,
 )
+from builder.lexicons import load_lines
 from builder.models import Evidence
 
 #: rounds of a competition that leave more to come: their report implies the competition goes on
-OPEN_STAGES = ("线上赛", "线上初赛", "初赛", "复赛", "预赛", "半决赛", "资格赛", "选拔赛", "线上选拔赛")
+OPEN_STAGES = load_lines("open_stages.txt")
 #: a report that a paper was accepted at a conference is not a report of the conference
 _NEGATIVE = re.compile(r"录用|收录|论文被|接收了?\d*篇|入选")
 
@@ -181,7 +182,7 @@ def plan_events(doc: Doc) -> list[Planned]:
 #: a sentence or clause mark: a section heading has none
 _CLAUSE_MARK = re.compile(r"[。；;，,]")
 #: sub-event words a section heading ends with
-_SECTION_WORDS = ("分论坛", "专题论坛", "平行论坛", "分会场")
+_SECTION_WORDS = load_lines("section_words.txt")
 
 
 def _section_sub_forums(doc: Doc, principal: Mention) -> list[Mention]:

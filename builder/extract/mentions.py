@@ -18,9 +18,9 @@ STRONG_CUES = frozenset({"held", "opened", "ended", "upcoming"})
 LEAD_SHARE = 0.35
 LEAD_MIN_CHARS = 600
 #: suffixes of sub-events that belong to a larger gathering
-SUB_EVENT_WORDS = ("分论坛", "专题论坛", "分会场", "平行论坛", "边会", "主论坛")
+SUB_EVENT_WORDS = load_lines("sub_event_words.txt")
 #: opening verbs: the gathering runs on after the reported date
-OPENING_VERBS = ("开幕", "启幕", "启动", "开展", "拉开帷幕", "拉开大幕", "揭幕", "开赛", "打响")
+OPENING_VERBS = load_lines("opening_verbs.txt")
 _CLAUSE_END = "，,。；;！!？?"
 
 
@@ -246,13 +246,13 @@ def announced(doc: Doc, mention: Mention) -> bool:
 #: (both forms start with a capital letter: the lookahead lets the engine skip other positions at once)
 _LATIN_EVENT = re.compile(
     r"(?=[A-Z])(?:(?<![A-Za-z0-9])(?:[A-Z][A-Za-z0-9&'.\-]*\s(?:20\d{2}\s)?){0,5}"
-    r"(?:Conference|Summit|Forum|Workshop|Symposium|Congress|Expo|Hackathon|CTF)(?:\s?'?(?:19|20)?\d{2})?"
+    r"(?:" + "|".join(load_lines("latin_event_words.txt")) + r")(?:\s?'?(?:19|20)?\d{2})?"
     r"|(?<![A-Za-z0-9])[A-Z][A-Za-z&\-]*(?:\s[A-Z][A-Za-z&\-]*){0,3}\s?(?:20\d{2}|\d{1,3})(?![0-9]))"
 )
 #: an English name is reported only by a place phrase and a gathering verb right after it
 _LATIN_REPORT = re.compile(
     r"\s*(?:[（(][^）)]{0,80}[）)])?\s*(?:将)?(?:于|在)[^，,。；;]{0,40}?"
-    r"(?P<verb>举行|举办|召开|开幕|落幕|闭幕|拉开帷幕|落下帷幕)"
+    r"(?P<verb>" + "|".join(load_lines("latin_report_verbs.txt")) + ")"
 )
 
 

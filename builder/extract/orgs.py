@@ -9,7 +9,7 @@ from builder.extract.chinese import simplified
 from builder.extract.event_names import ends_with_event_word
 from builder.extract.names import org_suffixes
 from builder.extract.text import sentence_at
-from builder.lexicons import load_mapping
+from builder.lexicons import load_lines, load_mapping
 from builder.models import Article, Organization
 
 #: a clause ends here; an organization list never reaches back past one of these
@@ -23,11 +23,11 @@ LIST_TAIL = re.compile(
     r"(?:等[\d一二三四五六七八九十百多余几]*[个家所]?(?:单位|部门|机构|企业)?|提供(?:平台|大力)?|共同|名义|大力|的|\s)+$"
 )
 #: a role word after these is an outcome or a noun (成功举办, 社会组织), not an organizing role
-NOT_A_ROLE_BEFORE = ("成功", "顺利", "圆满", "社会", "国际", "行业", "学术", "基层", "党组", "群团")
+NOT_A_ROLE_BEFORE = load_lines("not_a_role_before.txt")
 #: list separators; 和/及/与/联合 only split between two names that each look like an organization
 SEPARATOR = re.compile(r"[、，,；;]|以及|及|和|与|联合|\s+")
 #: an item starting with one of these is a description (各省网信办, 相关部门), not a name
-GENERIC = ("各", "相关", "其他", "知名", "有关", "多家", "部分", "省直", "全国", "国内外", "一批", "众多")
+GENERIC = load_lines("generic_starts.txt")
 #: an abbreviation note after a name: (简称“中国信通院”), (网教盟)
 ABBREVIATION = re.compile(r"[（(](?:简称[^）)]*|[^（）()]{1,4})[）)]$")
 #: a list item holding one of these is not a name (由他们主办)

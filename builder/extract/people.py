@@ -54,9 +54,9 @@ _AFTER_TITLE = re.compile(r"[\s，,、。；;）)等出在致主表指]|$")
 #: a line this short before a caption is a heading whose cue the caption takes
 HEADING_LENGTH = 20
 #: a role noun right before a bare name: 主持人王小明, 嘉宾张三
-ROLE_NOUNS = ("主持人", "嘉宾", "主讲人", "演讲人", "讲者", "获奖者", "主讲", "领奖人", "报告人", "选手")
+ROLE_NOUNS = load_lines("role_nouns.txt")
 #: what a bare name at the start of a clause may do to count as a participant: 李四致辞
-ACTS = ("致辞", "主持", "发言", "演讲", "作报告", "作主题报告", "做报告", "致欢迎辞", "点评", "作总结")
+ACTS = load_lines("participant_acts.txt")
 #: a byline in brackets: (记者翟翔、余俊杰)
 BYLINE_GROUP = re.compile(r"[（(][^（）()]*(?:记者|通讯员|编辑|摄影)[^（）()]*[）)]")
 #: how far back (characters) the words describing a person may start
@@ -78,7 +78,7 @@ ORG_ROLE_WORDS = tuple(
     for role in ("主办", "承办", "协办", "举办", "组织", "指导", "支持")
 )
 #: a name may not be one of these followed by 士/生/师 (刘女士, 王先生)
-ADDRESS_WORDS = ("女士", "先生", "老师", "同学")
+ADDRESS_WORDS = load_lines("address_words.txt")
 
 
 @dataclass

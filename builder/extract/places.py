@@ -18,7 +18,7 @@ ONLINE = re.compile(r"线上赛|线上初赛|线上举行|线上举办|线上召
 HYBRID = re.compile(r"线下|現場|现场会场|实景会场")
 _COUNTY = re.compile(r"[\u4e00-\u9fff]{1,3}[县縣]")
 #: a city followed by these words names an institution: the whole phrase is the venue (西安外事学院)
-_INSTITUTION = ("大学", "学院", "大學", "學院")
+_INSTITUTION = load_lines("institution_suffixes.txt")
 _DISTRICT = re.compile(r"^[\u4e00-\u9fff]{1,4}(?:新区|高新区|区|镇|街道)")
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from builder.lexicons import load_lines
+
 #: a title in book brackets: the usual way a talk title is written
 BOOK_TITLE = re.compile(r"《([^《》\n]{2,80})》")
 #: a title in quotes introduced by a verb of speaking and closed by 为题 / 主题 / 中 / a comma
@@ -22,7 +24,7 @@ DASHED_LATIN_TITLE = re.compile(
     r"(?:分享|介绍|带来|报告|发表)[^。\n]{0,40}?(?:——|：|:)\s*([A-Z][^。\n]{10,200}?)\s*(?:。|$)"
 )
 #: a 《》 after one of these is a document being signed, read or published, not a talk
-DOCUMENT_VERBS = ("签署", "签订", "宣读", "印发", "出版", "发布了", "发布")
+DOCUMENT_VERBS = load_lines("document_verbs.txt")
 #: verbs after which a bold span is the title of the talk (分享了**…**)
 PRESENTING_VERBS = re.compile(r"(?:分享了|带来了|作了|做了|发表了)\s*$")
 
