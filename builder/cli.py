@@ -80,7 +80,8 @@ GoldOption = Annotated[
 ]
 CacheDirOption = Annotated[
     Path,
-    typer.Option("--cache-dir", help="Folder of the build cache, safe to delete (default: .cache/builder).",
+    typer.Option("--cache-dir", help="Folder of the build cache, pruned after builds and safe to delete "
+                 "(default: .cache/builder).",
                  show_default=False),
 ]
 
@@ -104,6 +105,10 @@ def build(
     reported one line each and skipped; rows that break a rule are quarantined. What every file
     became is cached by content in --cache-dir, so a rebuild parses and extracts only changed
     files; the output is the same whatever --jobs and with or without the cache.
+
+    After each successful build the cache is pruned: it keeps the entries of the current code
+    and of the 2 other code versions used last, and deletes entries and stat records no build
+    used for 7 days (what this build used always stays); --json reports what went under "cache".
 
     Example: builder build --raw data/raw --out build --jobs 2
     """

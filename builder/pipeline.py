@@ -28,6 +28,8 @@ import pyarrow as pa
 
 from builder import accounting, card, release
 from builder.articles import DEFAULT_MAX_BYTES, discover
+from builder.cache import code_fingerprint
+from builder.cache.prune import prune_after_build
 from builder.collect import TableCollector
 from builder.evaluate import EvaluationReport, evaluate, read_gold, read_prediction, score_prediction
 from builder.extract import DEFAULT_EXTRACTOR, get_extractor
@@ -48,7 +50,7 @@ from builder.workers import (
 
 __all__ = [
     "STAGES", "ArticleWork", "BackgroundImport", "BuildReport", "TableCollector", "build", "build_settings",
-    "finish_build", "process_files",
+    "finish_build", "process_files", "with_cache_pruned",
 ]
 
 #: stages timed on every build, in pipeline order
@@ -76,6 +78,8 @@ class BuildReport:
     work: dict[str, int] = field(default_factory=dict)
     #: wall seconds of the whole build, from the call to the sealed folder
     seconds: float = 0.0
+    #: what pruning the build cache removed (``builder.cache.prune``); empty when it did not run
+    cache: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         """A JSON-ready form (``builder build --json``)."""
@@ -95,6 +99,7 @@ class BuildReport:
             "work": self.work,
             "timings": {stage: round(seconds, 3) for stage, seconds in self.timings.items()},
             "seconds": round(self.seconds, 3),
+            "cache": self.cache,
         }
 
     def summary_lines(self) -> list[str]:
@@ -254,6 +259,8 @@ def build(
     release.check_out_folder(Path(out_dir), Path(raw_dir))
     input_files = discover(raw_dir)
     work = ArticleWork(raw_dir, max_bytes, extractor_name, cache_dir)
+    if cache_dir is not None:
+        code_fingerprint()  # once, before the pool forks: the workers and the pruning share it
     chunks = split_into_chunks(input_files)
     # pandas and pandera load while the pool's workers, which need neither, run the first chunks
     later = BackgroundImport()
@@ -268,7 +275,20 @@ def build(
         gold_dir=gold_dir,
         later=later,
     )
+    report = with_cache_pruned(report, work)
     return dataclasses.replace(report, seconds=time.perf_counter() - started)
+
+
+def with_cache_pruned(report: BuildReport, work: ArticleWork) -> BuildReport:
+    """``report`` of a successful build once its cache is pruned, with what was removed in ``cache``.
+
+    Without a cache (``work.cache_dir`` None), ``report`` as it is.
+    """
+    if work.cache_dir is None:
+        return report
+    extractor = get_extractor(work.extractor_name)
+    removed = prune_after_build(work.cache_dir, extractor.name, extractor.version)
+    return dataclasses.replace(report, cache=removed)
 
 
 def finish_build(

@@ -27,7 +27,7 @@ from typing import NamedTuple
 from builder.cache.stats import RACY_SECONDS
 from builder.errors import BuilderError
 from builder.extract import DEFAULT_EXTRACTOR
-from builder.pipeline import BackgroundImport, BuildReport, build_settings, finish_build
+from builder.pipeline import BackgroundImport, BuildReport, build_settings, finish_build, with_cache_pruned
 from builder.release import check_out_folder
 from builder.sources import DEFAULT_MAX_BYTES, scan_inputs
 from builder.workers import ArticleWork, ChunkResult, default_jobs, process_chunks, split_into_chunks
@@ -209,6 +209,7 @@ class ResidentBuild:
                 gold_dir=self.gold_dir,
                 later=later,
             )
+            report = with_cache_pruned(report, self.work) if self._snapshot is None else report  # first build
             # chunks of removed or changed files are forgotten; a failed build keeps the old ones
             self._kept = kept
             self._snapshot = snapshot

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builder.articles import parse_article
-from builder.cache import CACHEDIR_TAG, fingerprint_of, fingerprinted_files
+from builder.cache import CACHEDIR_TAG, USED_MARKER, fingerprint_of, fingerprinted_files
 from builder.cache.chunks import ChunkCache, ChunkRows, FileOutcome
 from builder.models import Event, Evidence, Extraction, Organization, Participant, RejectedFile
 from builder.tables import TableRows
@@ -145,7 +145,8 @@ def test_the_folder_holds_only_entries_and_its_tag_and_is_safe_to_delete(tmp_pat
     cache.put(rows)
     files = {path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()}
     entry = cache.path_for(keys(rows)).relative_to(folder).as_posix()
-    assert files == {"CACHEDIR.TAG", entry}
+    marker = (cache.entries / USED_MARKER).relative_to(folder).as_posix()
+    assert files == {"CACHEDIR.TAG", entry, marker}
     assert (folder / "CACHEDIR.TAG").read_text(encoding="utf-8") == CACHEDIR_TAG
     shutil.rmtree(folder)
     assert cache.get(keys(rows)) is None
@@ -169,7 +170,7 @@ def test_the_fingerprint_follows_rules_lexicons_rows_and_schema_but_not_later_st
     names = {path.relative_to(package).as_posix() for path in fingerprinted_files(package)}
     assert {"extract/rules.py", "extract/detect.py", "lexicons/event_types.tsv", "articles.py"} <= names
     assert {"workers.py", "tables.py", "cache/chunks.py"} <= names
-    assert not names & {"validate.py", "cli.py", "pipeline.py", "documents.py"}
+    assert not names & {"validate.py", "cli.py", "pipeline.py", "documents.py", "cache/prune.py"}
     assert not any(name.startswith(("card/", "release/")) for name in names)
     before = fingerprint_of(package, schema_package)
     (package / "validate.py").write_text("# a later stage cannot change a row\n", encoding="utf-8")

@@ -19,7 +19,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from builder.cache import CACHE_FORMAT, CACHEDIR_TAG, code_fingerprint
+from builder.cache import CACHEDIR_TAG, cache_identity, entries_folder, mark_used, refresh_use
 from builder.models import RejectedFile
 from schema.arrow import ARROW_SCHEMAS, TABLE_NAMES
 
@@ -102,10 +102,9 @@ class ChunkCache:
 
     def __init__(self, folder: Path, extractor_name: str, extractor_version: str) -> None:
         self.folder = folder
-        identity = "\0".join((CACHE_FORMAT, extractor_name, extractor_version, code_fingerprint()))
-        self._identity = hashlib.sha256(identity.encode("utf-8")).hexdigest()
+        self._identity = cache_identity(extractor_name, extractor_version)
         #: entries of other code versions sit in other sub-folders and are never read
-        self.entries = folder / f"chunks-{self._identity[:16]}"
+        self.entries = entries_folder(folder, self._identity)
         #: (source_file, sha256) → (entry, position): built on the first changed chunk
         self._index: dict[tuple[str, str], tuple[Path, int]] | None = None
         self._loaded: dict[Path, ChunkRows | None] = {}
@@ -179,6 +178,7 @@ class ChunkCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             tag.write_text(CACHEDIR_TAG, encoding="utf-8")
         self.entries.mkdir(parents=True, exist_ok=True)
+        mark_used(self.entries)
         self._folder_ready = True
 
     def _read_index(self) -> dict[tuple[str, str], tuple[Path, int]]:
@@ -255,9 +255,15 @@ def _keys(files: Sequence[object]) -> list[tuple[str, str]]:
 
 
 def _read_entry(path: Path) -> ChunkRows | None:
-    """A decoded entry, or None when it is missing, damaged or of another shape."""
+    """A decoded entry, or None when it is missing, damaged or of another shape.
+
+    Reading an entry is using it: its time of last use is refreshed (``refresh_use``). That covers
+    every entry a build takes rows from: a pool worker's entries are read here by the main process.
+    """
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            refresh_use(path, os.fstat(stream.fileno()).st_mtime)
+            data = stream.read()
         if not data.startswith(MAGIC):
             return None
         (length,) = struct.unpack_from("<I", data, len(MAGIC))

@@ -10,7 +10,8 @@ every time until they are old enough.
 
 One record file per chunk of input files (``stats/<hash of raw folder and names>.stat``),
 written atomically. A missing, damaged or foreign record file only means "read everything".
-Records do not depend on the code, so they survive a change of rules or lexicons.
+Records do not depend on the code, so they survive a change of rules or lexicons; record files
+no build has loaded or saved for a week are pruned (``builder.cache.prune``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
+
+from builder.cache import refresh_use
 
 #: first bytes of a record file; bump the digit when the layout changes
 MAGIC = b"builder-stat-index 1\n"
@@ -89,8 +92,12 @@ class StatIndex:
 
     def load(self, names: Sequence[str]) -> dict[str, StatRecord]:
         """The records of the chunk ``names``: empty when there are none or they cannot be read."""
+        path = self.path_for(names)
         try:
-            data = self.path_for(names).read_bytes()
+            with path.open("rb") as stream:
+                # loading records is using them: pruning deletes record files unused for days
+                refresh_use(path, os.fstat(stream.fileno()).st_mtime)
+                data = stream.read()
         except OSError:
             return {}
         return decode_records(data)
