@@ -25,14 +25,50 @@ LIGHT_COLUMNS = (
 )
 
 
+#: a spliced table is made of at most one piece per this many rows (else it is sorted as usual)
+SPLICE_ROWS_PER_PIECE = 8
+
+
+class SortedBefore:
+    """The sorted tables of a previous collection and where each chunk's rows went in them.
+
+    A resident build (``builder.watch``) hands the same chunk rows to the next collection for
+    every unchanged chunk; ``TableCollector.tables`` then copies their rows from these tables
+    in runs instead of sorting every row again.
+    """
+
+    def __init__(self) -> None:
+        #: table name → the table ``TableCollector.tables`` gave
+        self.tables: dict[str, pa.Table] = {}
+        #: id(chunk rows) → (the chunk rows, table name → row of each of its rows in ``tables``, -1: dropped)
+        self.placed: dict[int, tuple[object, dict[str, np.ndarray]]] = {}
+
+    def rows_in(self, rows: object, name: str) -> np.ndarray | None:
+        """Where the rows of table ``name`` of chunk ``rows`` went, if it is a chunk of this collection."""
+        found = self.placed.get(id(rows))
+        return found[1][name] if found is not None and found[0] is rows else None
+
+
 class TableCollector:
     """Accumulates the chunks' Arrow rows; finds duplicate files, drops their rows and sorts at the end.
 
     Nothing per article is kept as a Python object: at 100,000 articles the rows and their
-    bookkeeping stay in Arrow (and NumPy for the sort keys).
+    bookkeeping stay in Arrow (and NumPy for the sort keys). With ``before`` (the previous
+    collection's ``after``), rows of chunks it already sorted are copied from its tables.
     """
 
-    def __init__(self) -> None:
+    def __init__(
+        self, before: SortedBefore | None = None, rows_per_piece: int = SPLICE_ROWS_PER_PIECE
+    ) -> None:
+        self.before = before
+        #: a table is spliced from at most one piece per this many rows
+        self.rows_per_piece = rows_per_piece
+        #: the tables ``tables`` spliced from ``before``
+        self.spliced: list[str] = []
+        #: where this collection's chunks went (set by ``tables``), for the next one
+        self.after: SortedBefore | None = None
+        #: the rows object of every chunk, in order
+        self.chunk_rows: list[object] = []
         #: per chunk: its tables, and the input number of every row's file
         self.parts: list[tuple[dict[str, pa.Table], dict[str, np.ndarray]]] = []
         #: per chunk: ``LIGHT_COLUMNS`` of its articles plus ``source_file`` and ``index`` (input number)
@@ -46,6 +82,7 @@ class TableCollector:
         indexes = np.asarray(chunk.indexes, dtype=np.int64)
         origins = {name: indexes[rows.positions[name].to_numpy()] for name in rows.tables}
         self.parts.append((dict(rows.tables), origins))
+        self.chunk_rows.append(rows)
         self.rejections += chunk.unreadable
         self.rejections += [
             (chunk.indexes[position], item.rejected)
@@ -121,20 +158,78 @@ class TableCollector:
         rank = np.full(size, -1, dtype=np.int64)
         rank[by_id["index"].to_numpy()] = np.arange(by_id.num_rows, dtype=np.int64)
         tables = {}
+        after = SortedBefore()
         empty = TableRows().to_arrow()
         for name in empty:
             pieces = [part.pop(name) for part, _ in self.parts]
             row_files = [origins.pop(name) for _, origins in self.parts]
             origin = np.concatenate([np.empty(0, np.int64), *row_files])
-            # one contiguous copy first: taking from 1,500 chunks of long strings is 20x slower
-            table = pa.concat_tables([empty[name], *pieces]).combine_chunks()
-            del pieces
             key = rank[origin]
             rows = np.flatnonzero(key >= 0)
             order = rows[np.argsort(key[rows], kind="stable")]
-            tables[name] = table.take(pa.array(order, pa.int64()))
-            del table
+            table = self._spliced(name, pieces, order) if self.before is not None else None
+            if table is not None:
+                self.spliced.append(name)
+            else:
+                # one contiguous copy first: taking from 1,500 chunks of long strings is 20x slower
+                table = pa.concat_tables([empty[name], *pieces]).combine_chunks()
+                table = table.take(pa.array(order, pa.int64()))
+            del pieces
+            tables[name] = after.tables[name] = table
+            # row of the output that every collected row became (-1: dropped), chunk by chunk
+            placed = np.full(len(origin), -1, dtype=np.int64)
+            placed[order] = np.arange(len(order), dtype=np.int64)
+            ends = np.cumsum([len(files) for files in row_files])
+            for rows_object, where in zip(self.chunk_rows, np.split(placed, ends[:-1]), strict=True):
+                after.placed.setdefault(id(rows_object), (rows_object, {}))[1][name] = where
+        self.after = after
         self.parts = []
+        self.chunk_rows = []
         article_ids, files = by_id["article_id"].to_pylist(), by_id["source_file"].to_pylist()
         source_files = dict(zip(article_ids, files, strict=True))
         return Tables(tables=tables, source_files=source_files)
+
+    def _spliced(self, name: str, pieces: list[pa.Table], order: np.ndarray) -> pa.Table | None:
+        """``concat(pieces).take(order)`` made of runs of the previous tables' rows, or None.
+
+        Rows of a chunk ``before`` placed are copied from its table, the others from their piece;
+        consecutive rows of one source are one slice, and the slices are made one contiguous
+        table. None when that would take more than one slice per ``rows_per_piece`` rows.
+        """
+        assert self.before is not None
+        previous = self.before.tables.get(name)
+        if previous is None or not len(order):
+            return None
+        sizes = np.array([piece.num_rows for piece in pieces], dtype=np.int64)
+        starts = np.concatenate([[0], np.cumsum(sizes)])
+        known = [self.before.rows_in(rows, name) for rows in self.chunk_rows]
+        was = np.concatenate(
+            [np.empty(0, np.int64)]
+            + [
+                where if where is not None and len(where) == size else np.full(size, -1, np.int64)
+                for where, size in zip(known, sizes, strict=True)
+            ]
+        )[order]
+        new = was < 0
+        source_rows = was.copy()
+        parts = [previous]
+        if new.any():
+            # the pieces holding rows the previous tables lack, one after the other in ``fresh``
+            missing = order[new]
+            piece_of = np.searchsorted(starts, missing, side="right") - 1
+            needed = np.unique(piece_of)
+            fresh_starts = np.concatenate([[0], np.cumsum(sizes[needed])])
+            fresh_start_of = np.zeros(len(pieces), dtype=np.int64)
+            fresh_start_of[needed] = fresh_starts[:-1]
+            source_rows[new] = missing - starts[piece_of] + fresh_start_of[piece_of]
+            parts.append(pa.concat_tables([pieces[i] for i in needed]).combine_chunks())
+        # a run ends where the source changes or its rows stop following each other
+        breaks = np.flatnonzero((np.diff(new) != 0) | (np.diff(source_rows) != 1)) + 1
+        if len(breaks) + 1 > max(1, len(order) // self.rows_per_piece):
+            return None
+        bounds = np.concatenate([[0], breaks, [len(order)]])
+        slices = [
+            parts[int(new[start])].slice(int(source_rows[start]), int(end - start))
+            for start, end in zip(bounds[:-1], bounds[1:], strict=True)
+        ]
+        return pa.concat_tables([previous.slice(0, 0), *slices]).combine_chunks()

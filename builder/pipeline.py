@@ -302,18 +302,22 @@ def finish_build(
     show_progress: bool = False,
     gold_dir: Path | None = None,
     later: BackgroundImport | None = None,
+    kept: release.KeptFiles | None = None,
+    collector: TableCollector | None = None,
 ) -> BuildReport:
     """The rest of a build once its per-article work is under way: tables, validation, files, card.
 
     ``chunk_results`` are the chunks of ``split_into_chunks(input_files)`` in input order
     (``process_chunks``, or a resident build's results of unchanged chunks: ``builder.watch``).
     ``later`` imports what the later stages need (default: here, once the chunks are in, before
-    any stage is timed). Call it inside ``arrow_memory_pool()``.
+    any stage is timed). A resident build (``builder.watch``) passes the ``collector`` (default: a
+    new ``TableCollector``) and the files it ``kept``; the files written depend on neither.
+    Call it inside ``arrow_memory_pool()``.
     """
     extractor = get_extractor(extractor_name)
     timings = dict.fromkeys(STAGES, 0.0)
     counts = dict.fromkeys(WORK_COUNTS, 0)
-    collector = TableCollector()
+    collector = collector if collector is not None else TableCollector()
     for chunk in track(chunk_results, chunk_count, "reading and extracting", enabled=show_progress):
         for stage, seconds in chunk.seconds.items():
             timings[stage] += seconds
@@ -351,6 +355,7 @@ def finish_build(
             duplicates=duplicates,
             extractor=(extractor.name, extractor.version),
             input_sha256=_input_sha256(raw_dir, input_sha256, rejected, unread),
+            kept=kept,
         )
         timings["write"] = time.perf_counter() - started
         started = time.perf_counter()

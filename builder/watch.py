@@ -25,10 +25,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 from builder.cache.stats import RACY_SECONDS
+from builder.collect import SortedBefore, TableCollector
 from builder.errors import BuilderError
 from builder.extract import DEFAULT_EXTRACTOR
 from builder.pipeline import BackgroundImport, BuildReport, build_settings, finish_build, with_cache_pruned
-from builder.release import check_out_folder
+from builder.release import KeptFiles, check_out_folder
 from builder.sources import DEFAULT_MAX_BYTES, scan_inputs
 from builder.workers import ArticleWork, ChunkResult, default_jobs, process_chunks, split_into_chunks
 
@@ -96,26 +97,44 @@ class Snapshot:
         return other is not None and self.stamps == other.stamps and self.names == other.names
 
 
-#: a chunk's identity: (path, stamp) of each of its files, in order
-ChunkKey = tuple[tuple[str, FileStamp], ...]
+class ChunkKey:
+    """A chunk's identity: the names and stamps of its files, in order, hashed once.
+
+    A rebuild looks each of its chunks up several times; a tuple of 64 (name, stamp) pairs
+    would be hashed again on every lookup (tuples do not keep their hash).
+    """
+
+    __slots__ = ("_hash", "names", "stamps")
+
+    def __init__(self, names: tuple[str, ...], stamps: tuple[FileStamp, ...]) -> None:
+        self.names = names
+        self.stamps = stamps
+        self._hash = hash((names, stamps))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, ChunkKey)
+            and self._hash == other._hash
+            and self.stamps == other.stamps
+            and self.names == other.names
+        )
 
 
-def _chunk_key(
-    chunk: Sequence[tuple[int, Path]], stamps: Sequence[FileStamp | None], stamped_at_ns: int
-) -> ChunkKey | None:
+def _chunk_key(chunk: Sequence[tuple[int, Path]], snapshot: Snapshot) -> ChunkKey | None:
     """The key a chunk's rows are kept under, or None when one of its files is not trusted.
 
     Example: a chunk holding a file saved a second ago gets no key and is processed again by
     every rebuild until the file is ``RACY_SECONDS`` old.
     """
-    newest_trusted = stamped_at_ns - RACY_SECONDS * 1_000_000_000
-    key = []
-    for index, path in chunk:
-        stamp = stamps[index]
+    newest_trusted = snapshot.taken_at_ns - RACY_SECONDS * 1_000_000_000
+    stamps = tuple(snapshot.stamps[index] for index, _ in chunk)
+    for stamp in stamps:
         if stamp is None or not stamp.regular or stamp.mtime_ns > newest_trusted:
             return None
-        key.append((str(path), stamp))
-    return tuple(key)
+    return ChunkKey(tuple(snapshot.names[index] for index, _ in chunk), stamps)  # type: ignore[arg-type]
 
 
 def _shifted(result: ChunkResult, delta: int) -> ChunkResult:
@@ -165,6 +184,12 @@ class ResidentBuild:
         self._kept: dict[ChunkKey, tuple[ChunkResult, int]] = {}
         #: the look of the latest build (its paths are reused by the next look)
         self._snapshot: Snapshot | None = None
+        #: the input list of the latest build and its chunks (``split_into_chunks``)
+        self._chunked: tuple[list[Path], list[list[tuple[int, Path]]]] | None = None
+        #: the latest build's sorted tables, whose rows of unchanged chunks the next one copies
+        self._sorted: SortedBefore | None = None
+        #: the small tables' files of the latest build, written again only when they change
+        self.kept_files = KeptFiles()
 
     def build(self, snapshot: Snapshot | None = None, *, show_progress: bool = False) -> BuildReport:
         """One build; only chunks with a new, changed, removed or untrusted file are processed.
@@ -177,8 +202,12 @@ class ResidentBuild:
         with build_settings():
             check_out_folder(self.out_dir, self.raw_dir)
             input_files = snapshot.paths
-            chunks = split_into_chunks(input_files)
-            keys = [_chunk_key(chunk, snapshot.stamps, snapshot.taken_at_ns) for chunk in chunks]
+            if self._chunked is not None and self._chunked[0] is input_files:
+                chunks = self._chunked[1]  # the same files (a look reuses the list): the same chunks
+            else:
+                chunks = split_into_chunks(input_files)
+                self._chunked = (input_files, chunks)
+            keys = [_chunk_key(chunk, snapshot) for chunk in chunks]
             missing = [chunk for chunk, key in zip(chunks, keys, strict=True) if key not in self._kept]
             # the first build loads pandas and pandera while its workers run, as builder build does
             later = BackgroundImport()
@@ -198,6 +227,7 @@ class ResidentBuild:
                         kept[key] = (result, first)
                     yield result
 
+            collector = TableCollector(before=self._sorted)
             report = finish_build(
                 results(),
                 len(chunks),
@@ -208,11 +238,14 @@ class ResidentBuild:
                 show_progress=show_progress,
                 gold_dir=self.gold_dir,
                 later=later,
+                kept=self.kept_files,
+                collector=collector,
             )
             report = with_cache_pruned(report, self.work) if self._snapshot is None else report  # first build
             # chunks of removed or changed files are forgotten; a failed build keeps the old ones
             self._kept = kept
             self._snapshot = snapshot
+            self._sorted = collector.after
         return replace(report, seconds=snapshot.seconds + time.perf_counter() - started)
 
 

@@ -17,6 +17,7 @@ from builder.release.folders import (
     release_lock,
     staged_folder,
 )
+from builder.release.kept_files import KeptFiles
 from builder.release.manifest import SHARD_NAME, TABLE_KEYS, fingerprint, seal, table_path, write_build
 from builder.release.promote import ReleaseReport, default_root, make_release
 from builder.release.publish import PublishPlan, check_card, publish
@@ -49,4 +50,5 @@ __all__ = [
     "verify_folder",
     "write_build",
     "write_index",
+    "KeptFiles",
 ]

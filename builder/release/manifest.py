@@ -8,7 +8,6 @@ time recorded is ``SOURCE_DATE_EPOCH`` when it is set.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -27,6 +26,8 @@ from builder.models import DuplicateFile, RejectedFile
 from builder.release.fingerprints import ARROW_COLUMNS, fingerprint
 from builder.release.folders import MANIFEST_NAME
 from builder.release.json_rows import sort_by_key, type_name
+from builder.release.json_text import indented_json
+from builder.release.kept_files import KEPT_CONFIGS, KeptFiles, ShardInMemory
 from builder.sources import display_name, is_readable_file
 from builder.validate import QUARANTINE_COLUMNS, ValidationResult
 
@@ -69,8 +70,11 @@ def sha256_file(path: Path) -> str:
 
 
 def dump_json(value: object) -> str:
-    """The stable JSON text used for every file we write: sorted keys, UTF-8, trailing newline."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
+    """The stable JSON text used for every file we write: sorted keys, UTF-8, trailing newline.
+
+    That is ``json.dumps(value, sort_keys=True, ensure_ascii=False, indent=2)``, made faster.
+    """
+    return indented_json(value) + "\n"
 
 
 def write_json(path: Path, value: object) -> None:
@@ -112,9 +116,10 @@ def quarantine_schema() -> pa.Schema:
     return pa.schema([pa.field(name, pa.string()) for name in QUARANTINE_COLUMNS])
 
 
-def write_parquet(table: pa.Table, path: Path) -> None:
-    """Write one shard with fixed options so that equal tables give equal bytes."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def write_parquet(table: pa.Table, path: Path | pa.NativeFile) -> None:
+    """Write one shard (to a file or into memory) with fixed options: equal tables give equal bytes."""
+    if isinstance(path, Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(
         table,
         path,
@@ -185,6 +190,37 @@ def write_shard(folder: Path, relative: str, table: pa.Table, name: str) -> dict
     return file_entry(folder, relative, rows=table.num_rows, table=name)
 
 
+def write_kept_shard(
+    folder: Path, relative: str, table: pa.Table, name: str, keys: Sequence[str] | None, kept: KeptFiles
+) -> dict:
+    """``write_shard`` for a config ``kept`` holds: its kept bytes when ``table`` is the kept table.
+
+    Otherwise the table is written into memory first and kept for the next build. ``keys``
+    are the table's ``TABLE_KEYS`` (None for the quarantine: no fingerprint).
+    """
+    shard = kept.reusable(name, table)
+    if shard is not None:
+        kept.reused.append(name)
+    else:
+        sink = pa.BufferOutputStream()
+        write_parquet(table, sink)
+        data = sink.getvalue()
+        table_fingerprint = fingerprint(table, keys, ordered=True) if keys is not None else None
+        shard = ShardInMemory(table, data, hashlib.sha256(memoryview(data)).hexdigest(), table_fingerprint)
+        kept.files[name] = shard
+    path = folder / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as stream:
+        stream.write(memoryview(shard.data))
+    return {"sha256": shard.sha256, "bytes": shard.data.size, "rows": table.num_rows, "table": name}
+
+
+def prepare_table(name: str, table: pa.Table) -> pa.Table:
+    """A published table as it is written: the contract's columns and types, rows in key order."""
+    arrow_schema = schema.arrow_schema(name)
+    return sort_by_key(table.select(arrow_schema.names).cast(arrow_schema), TABLE_KEYS[name])
+
+
 def documents_table(tables: dict[str, pa.Table]) -> pa.Table:
     """The ``documents`` config (the published tables regrouped per article), checked against them.
 
@@ -197,15 +233,20 @@ def documents_table(tables: dict[str, pa.Table]) -> pa.Table:
     return documents
 
 
-def _table_entry(name: str, table: pa.Table, result: ValidationResult) -> dict:
-    """The manifest's ``tables`` entry of one published table, as written (in key order)."""
+def _table_entry(
+    name: str, table: pa.Table, result: ValidationResult, table_fingerprint: str | None = None
+) -> dict:
+    """The manifest's ``tables`` entry of one published table, as written (in key order).
+
+    ``table_fingerprint`` is its fingerprint when already worked out (``KeptFiles``).
+    """
     extracted = result.extracted_counts.get(name, table.num_rows)
     return {
         "rows": table.num_rows,
         "extracted": extracted,
         "quarantined": extracted - table.num_rows,
         "key": list(TABLE_KEYS[name]),
-        "fingerprint": fingerprint(table, TABLE_KEYS[name], ordered=True),
+        "fingerprint": table_fingerprint or fingerprint(table, TABLE_KEYS[name], ordered=True),
         "fingerprint_method": ARROW_COLUMNS,
         "columns": schema_columns(schema.arrow_schema(name)),
         "file": table_path(name),
@@ -222,6 +263,7 @@ def write_build(
     duplicates: Sequence[DuplicateFile],
     extractor: tuple[str, str],
     input_sha256: Mapping[str, str | None] | None = None,
+    kept: KeptFiles | None = None,
 ) -> dict:
     """Write the tables, quarantine and ``manifest.json`` of one build into ``folder``; return the manifest.
 
@@ -229,29 +271,46 @@ def write_build(
     (the build pipeline hashed every file it read); otherwise every input is read again.
     Parquet files are written and hashed on ``WRITE_THREADS`` other threads (Arrow and hashlib
     release the GIL) while this one fingerprints the tables; what is written does not depend on it.
+    ``kept`` (a resident build's) holds the small tables' files of the previous build: a kept
+    file is written again only for exactly the table kept (``kept_files.same_table``), so the
+    folder does not depend on it either.
 
     Raises:
         BuildFolderError: when the accounting of input files does not add up.
     """
     folder = Path(folder)
     written: dict[str, pa.Table] = {}
+    if kept is not None:
+        kept.reused = []
     with ThreadPoolExecutor(max_workers=WRITE_THREADS, thread_name_prefix="write-parquet") as writer:
         pending: dict[str, Future[dict]] = {}
+
+        def write(relative: str, table: pa.Table, name: str, keys: Sequence[str] | None) -> None:
+            if kept is not None and name in KEPT_CONFIGS:
+                pending[relative] = writer.submit(write_kept_shard, folder, relative, table, name, keys, kept)
+            else:
+                pending[relative] = writer.submit(write_shard, folder, relative, table, name)
+
         # every file is handed to the writers first; the fingerprints are worked out while they write
         for name in schema.TABLES:
-            arrow_schema = schema.arrow_schema(name)
-            table = result.published[name].select(arrow_schema.names).cast(arrow_schema)
-            table = written[name] = sort_by_key(table, TABLE_KEYS[name])
-            pending[table_path(name)] = writer.submit(write_shard, folder, table_path(name), table, name)
-        relative = table_path(DOCUMENTS)
-        pending[relative] = writer.submit(write_shard, folder, relative, documents_table(written), DOCUMENTS)
+            table = written[name] = prepare_table(name, result.published[name])
+            write(table_path(name), table, name, TABLE_KEYS[name])
+        write(table_path(DOCUMENTS), documents_table(written), DOCUMENTS, None)
         quarantine = result.quarantine.select(list(QUARANTINE_COLUMNS)).cast(quarantine_schema())
         quarantine = sort_by_key(quarantine, QUARANTINE_COLUMNS)
-        pending[QUARANTINE_FILE] = writer.submit(
-            write_shard, folder, QUARANTINE_FILE, quarantine, "quarantine"
-        )
-        tables = {name: _table_entry(name, table, result) for name, table in written.items()}
+        write(QUARANTINE_FILE, quarantine, "quarantine", None)
+        # a kept config's fingerprint comes with its file
+        tables = {
+            name: _table_entry(name, table, result)
+            for name, table in written.items()
+            if kept is None or name not in KEPT_CONFIGS
+        }
         files = {path: future.result() for path, future in pending.items()}
+    if kept is not None:
+        for name in KEPT_CONFIGS:
+            if name in written:
+                tables[name] = _table_entry(name, written[name], result, kept.files[name].fingerprint)
+        tables = {name: tables[name] for name in written}
     manifest = {
         "manifest_format": MANIFEST_FORMAT,
         "version": None,
