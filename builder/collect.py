@@ -8,12 +8,14 @@ as a Python object.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from builder.articles import find_duplicates
+from builder.cache.chunks import ChunkRows
 from builder.models import Article, DuplicateFile, RejectedFile
 from builder.tables import TableRows, Tables
 from builder.workers import ChunkResult
@@ -29,6 +31,29 @@ LIGHT_COLUMNS = (
 SPLICE_ROWS_PER_PIECE = 8
 
 
+@dataclass(frozen=True)
+class ChunkParts:
+    """What ``TableCollector.add`` derives from one chunk's rows, whatever its input numbers."""
+
+    #: table name → position in the chunk of the file of every row
+    positions: dict[str, np.ndarray]
+    #: (position in the chunk, rejection) of every rejected file
+    rejected: list[tuple[int, RejectedFile]]
+    #: ``LIGHT_COLUMNS`` of its articles plus ``source_file``
+    light: pa.Table
+
+    @classmethod
+    def of(cls, rows: ChunkRows) -> ChunkParts:
+        files = pa.array([item.source_file for item in rows.files], pa.string())
+        light = rows.tables["articles"].select(list(LIGHT_COLUMNS))
+        rejected = [(position, item.rejected) for position, item in enumerate(rows.files)]
+        return cls(
+            positions={name: rows.positions[name].to_numpy() for name in rows.tables},
+            rejected=[(position, item) for position, item in rejected if item is not None],
+            light=light.append_column("source_file", files.take(rows.positions["articles"])),
+        )
+
+
 class SortedBefore:
     """The sorted tables of a previous collection and where each chunk's rows went in them.
 
@@ -42,6 +67,13 @@ class SortedBefore:
         self.tables: dict[str, pa.Table] = {}
         #: id(chunk rows) → (the chunk rows, table name → row of each of its rows in ``tables``, -1: dropped)
         self.placed: dict[int, tuple[object, dict[str, np.ndarray]]] = {}
+        #: id(chunk rows) → (the chunk rows, its ``ChunkParts``)
+        self.parts: dict[int, tuple[object, ChunkParts]] = {}
+
+    def parts_of(self, rows: object) -> ChunkParts | None:
+        """The ``ChunkParts`` of chunk ``rows``, if it is a chunk of this collection."""
+        found = self.parts.get(id(rows))
+        return found[1] if found is not None and found[0] is rows else None
 
     def rows_in(self, rows: object, name: str) -> np.ndarray | None:
         """Where the rows of table ``name`` of chunk ``rows`` went, if it is a chunk of this collection."""
@@ -67,8 +99,9 @@ class TableCollector:
         self.spliced: list[str] = []
         #: where this collection's chunks went (set by ``tables``), for the next one
         self.after: SortedBefore | None = None
-        #: the rows object of every chunk, in order
+        #: the rows object of every chunk, in order, and its ``ChunkParts``
         self.chunk_rows: list[object] = []
+        self.chunk_parts: list[ChunkParts] = []
         #: per chunk: its tables, and the input number of every row's file
         self.parts: list[tuple[dict[str, pa.Table], dict[str, np.ndarray]]] = []
         #: per chunk: ``LIGHT_COLUMNS`` of its articles plus ``source_file`` and ``index`` (input number)
@@ -79,20 +112,17 @@ class TableCollector:
     def add(self, chunk: ChunkResult) -> None:
         """Take one chunk's rows, articles and rejections."""
         rows = chunk.rows
+        parts = self.before.parts_of(rows) if self.before is not None else None
+        if parts is None:
+            parts = ChunkParts.of(rows)
+        self.chunk_parts.append(parts)
         indexes = np.asarray(chunk.indexes, dtype=np.int64)
-        origins = {name: indexes[rows.positions[name].to_numpy()] for name in rows.tables}
+        origins = {name: indexes[positions] for name, positions in parts.positions.items()}
         self.parts.append((dict(rows.tables), origins))
         self.chunk_rows.append(rows)
         self.rejections += chunk.unreadable
-        self.rejections += [
-            (chunk.indexes[position], item.rejected)
-            for position, item in enumerate(rows.files)
-            if item.rejected is not None
-        ]
-        files = pa.array([item.source_file for item in rows.files], pa.string())
-        light = rows.tables["articles"].select(list(LIGHT_COLUMNS))
-        light = light.append_column("source_file", files.take(rows.positions["articles"]))
-        self.light_parts.append(light.append_column("index", pa.array(origins["articles"], pa.int64())))
+        self.rejections += [(chunk.indexes[position], item) for position, item in parts.rejected]
+        self.light_parts.append(parts.light.append_column("index", pa.array(origins["articles"], pa.int64())))
 
     def _light(self) -> pa.Table:
         empty = TableRows().to_arrow()["articles"].select(list(LIGHT_COLUMNS))
@@ -182,9 +212,12 @@ class TableCollector:
             ends = np.cumsum([len(files) for files in row_files])
             for rows_object, where in zip(self.chunk_rows, np.split(placed, ends[:-1]), strict=True):
                 after.placed.setdefault(id(rows_object), (rows_object, {}))[1][name] = where
+        after.parts = {
+            id(rows): (rows, parts) for rows, parts in zip(self.chunk_rows, self.chunk_parts, strict=True)
+        }
         self.after = after
         self.parts = []
-        self.chunk_rows = []
+        self.chunk_rows, self.chunk_parts = [], []
         article_ids, files = by_id["article_id"].to_pylist(), by_id["source_file"].to_pylist()
         source_files = dict(zip(article_ids, files, strict=True))
         return Tables(tables=tables, source_files=source_files)

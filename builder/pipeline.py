@@ -356,6 +356,7 @@ def finish_build(
             extractor=(extractor.name, extractor.version),
             input_sha256=_input_sha256(raw_dir, input_sha256, rejected, unread),
             kept=kept,
+            sealed_later=True,  # written once, by release.seal below
         )
         timings["write"] = time.perf_counter() - started
         started = time.perf_counter()

@@ -208,19 +208,21 @@ class ResidentBuild:
                 chunks = split_into_chunks(input_files)
                 self._chunked = (input_files, chunks)
             keys = [_chunk_key(chunk, snapshot) for chunk in chunks]
-            missing = [chunk for chunk, key in zip(chunks, keys, strict=True) if key not in self._kept]
+            # one lookup per chunk: a hit compares its key with the kept one, file by file
+            found = [self._kept.get(key) if key is not None else None for key in keys]
+            missing = [chunk for chunk, previous in zip(chunks, found, strict=True) if previous is None]
             # the first build loads pandas and pandera while its workers run, as builder build does
             later = BackgroundImport()
             fresh = process_chunks(missing, self.work, self.jobs, pool_started=later.start)
             kept: dict[ChunkKey, tuple[ChunkResult, int]] = {}
 
             def results() -> Iterator[ChunkResult]:
-                for chunk, key in zip(chunks, keys, strict=True):
+                for chunk, key, previous in zip(chunks, keys, found, strict=True):
                     first = chunk[0][0]
-                    if key is not None and key in self._kept:
-                        result, was_first = self._kept[key]
+                    if key is not None and previous is not None:
+                        result, was_first = previous
                         yield _as_reused(_shifted(result, first - was_first))
-                        kept[key] = (result, was_first)
+                        kept[key] = previous
                         continue
                     result = next(fresh)
                     if key is not None:

@@ -264,6 +264,7 @@ def write_build(
     extractor: tuple[str, str],
     input_sha256: Mapping[str, str | None] | None = None,
     kept: KeptFiles | None = None,
+    sealed_later: bool = False,
 ) -> dict:
     """Write the tables, quarantine and ``manifest.json`` of one build into ``folder``; return the manifest.
 
@@ -273,7 +274,8 @@ def write_build(
     release the GIL) while this one fingerprints the tables; what is written does not depend on it.
     ``kept`` (a resident build's) holds the small tables' files of the previous build: a kept
     file is written again only for exactly the table kept (``kept_files.same_table``), so the
-    folder does not depend on it either.
+    folder does not depend on it either. With ``sealed_later`` the caller ``seal``s the folder
+    before anything reads it, and ``manifest.json`` is written once, by ``seal``.
 
     Raises:
         BuildFolderError: when the accounting of input files does not add up.
@@ -331,7 +333,8 @@ def write_build(
         "quarantine": {"rows": quarantine.num_rows, "file": QUARANTINE_FILE},
         "files": files,
     }
-    write_manifest(folder, manifest)
+    if not sealed_later:
+        write_manifest(folder, manifest)
     return manifest
 
 
