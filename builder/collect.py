@@ -90,14 +90,21 @@ class TableCollector:
     """
 
     def __init__(
-        self, before: SortedBefore | None = None, rows_per_piece: int = SPLICE_ROWS_PER_PIECE
+        self,
+        before: SortedBefore | None = None,
+        *,
+        remember: bool = False,
+        rows_per_piece: int = SPLICE_ROWS_PER_PIECE,
     ) -> None:
         self.before = before
+        #: whether ``tables`` leaves an ``after`` for the next collection (it keeps every chunk's
+        #: rows alive: a one-off build releases them table by table instead)
+        self.remember = remember
         #: a table is spliced from at most one piece per this many rows
         self.rows_per_piece = rows_per_piece
         #: the tables ``tables`` spliced from ``before``
         self.spliced: list[str] = []
-        #: where this collection's chunks went (set by ``tables``), for the next one
+        #: where this collection's chunks went (set by ``tables`` when remembering), for the next one
         self.after: SortedBefore | None = None
         #: the rows object of every chunk, in order, and its ``ChunkParts``
         self.chunk_rows: list[object] = []
@@ -115,11 +122,13 @@ class TableCollector:
         parts = self.before.parts_of(rows) if self.before is not None else None
         if parts is None:
             parts = ChunkParts.of(rows)
-        self.chunk_parts.append(parts)
+        if self.remember:
+            self.chunk_parts.append(parts)
         indexes = np.asarray(chunk.indexes, dtype=np.int64)
         origins = {name: indexes[positions] for name, positions in parts.positions.items()}
         self.parts.append((dict(rows.tables), origins))
-        self.chunk_rows.append(rows)
+        if self.before is not None or self.remember:
+            self.chunk_rows.append(rows)
         self.rejections += chunk.unreadable
         self.rejections += [(chunk.indexes[position], item) for position, item in parts.rejected]
         self.light_parts.append(parts.light.append_column("index", pa.array(origins["articles"], pa.int64())))
@@ -205,17 +214,21 @@ class TableCollector:
                 table = pa.concat_tables([empty[name], *pieces]).combine_chunks()
                 table = table.take(pa.array(order, pa.int64()))
             del pieces
-            tables[name] = after.tables[name] = table
+            tables[name] = table
+            if not self.remember:
+                continue
+            after.tables[name] = table
             # row of the output that every collected row became (-1: dropped), chunk by chunk
             placed = np.full(len(origin), -1, dtype=np.int64)
             placed[order] = np.arange(len(order), dtype=np.int64)
             ends = np.cumsum([len(files) for files in row_files])
             for rows_object, where in zip(self.chunk_rows, np.split(placed, ends[:-1]), strict=True):
                 after.placed.setdefault(id(rows_object), (rows_object, {}))[1][name] = where
-        after.parts = {
-            id(rows): (rows, parts) for rows, parts in zip(self.chunk_rows, self.chunk_parts, strict=True)
-        }
-        self.after = after
+        if self.remember:
+            after.parts = {
+                id(rows): (rows, parts) for rows, parts in zip(self.chunk_rows, self.chunk_parts, strict=True)
+            }
+            self.after = after
         self.parts = []
         self.chunk_rows, self.chunk_parts = [], []
         article_ids, files = by_id["article_id"].to_pylist(), by_id["source_file"].to_pylist()

@@ -16,13 +16,12 @@ across processes with the hashes on disk; this module keeps rows in memory inste
 
 from __future__ import annotations
 
-import os
+import operator
 import stat
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import NamedTuple
 
 from builder.cache.stats import RACY_SECONDS
 from builder.collect import SortedBefore, TableCollector
@@ -36,27 +35,12 @@ from builder.workers import ArticleWork, ChunkResult, default_jobs, process_chun
 __all__ = ["RACY_SECONDS", "FileStamp", "ResidentBuild", "Snapshot", "WatchReport", "pause_after", "watch"]
 
 
-class FileStamp(NamedTuple):
-    """What ``lstat`` says of one input: equal stamps are taken to mean equal content.
-
-    A named tuple, not a dataclass: a snapshot makes one per input on every look (10,000 per
-    second at 10,000 articles and ``--interval 1``), and tuples are built and compared in C.
-    """
-
-    size: int
-    mtime_ns: int
-    ctime_ns: int
-    inode: int
-    #: only regular files are trusted: a link's own stamp says nothing of what it points to
-    regular: bool
-
-
-def _stamp(status: os.stat_result | None) -> FileStamp | None:
-    if status is None:
-        return None
-    return FileStamp(
-        status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino, stat.S_ISREG(status.st_mode)
-    )
+#: what ``lstat`` says of one input, ``(size, mtime_ns, ctime_ns, inode, mode)``: equal stamps
+#: are taken to mean equal content. A plain tuple made by ``attrgetter`` in C: a look makes one
+#: per input (at 100,000 inputs a named tuple per input took 0.12-0.26 s of every look).
+FileStamp = tuple[int, int, int, int, int]
+_stamp_of = operator.attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino", "st_mode")
+_MTIME, _MODE = 1, 4
 
 
 @dataclass(frozen=True)
@@ -89,7 +73,7 @@ class Snapshot:
         else:
             known = dict(zip(previous.names, previous.paths, strict=True)) if previous is not None else {}
             paths = [known.get(name) or Path(raw_dir, name) for name in names]
-        stamps = [_stamp(status) for _, status in scanned]
+        stamps = [_stamp_of(status) if status is not None else None for _, status in scanned]
         return cls(names, paths, stamps, taken_at_ns, time.perf_counter() - started)
 
     def same_inputs(self, other: Snapshot | None) -> bool:
@@ -132,7 +116,8 @@ def _chunk_key(chunk: Sequence[tuple[int, Path]], snapshot: Snapshot) -> ChunkKe
     newest_trusted = snapshot.taken_at_ns - RACY_SECONDS * 1_000_000_000
     stamps = tuple(snapshot.stamps[index] for index, _ in chunk)
     for stamp in stamps:
-        if stamp is None or not stamp.regular or stamp.mtime_ns > newest_trusted:
+        # only regular files are trusted: a link's own stamp says nothing of what it points to
+        if stamp is None or not stat.S_ISREG(stamp[_MODE]) or stamp[_MTIME] > newest_trusted:
             return None
     return ChunkKey(tuple(snapshot.names[index] for index, _ in chunk), stamps)  # type: ignore[arg-type]
 
@@ -229,7 +214,7 @@ class ResidentBuild:
                         kept[key] = (result, first)
                     yield result
 
-            collector = TableCollector(before=self._sorted)
+            collector = TableCollector(before=self._sorted, remember=True)
             report = finish_build(
                 results(),
                 len(chunks),

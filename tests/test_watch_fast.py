@@ -156,7 +156,7 @@ def collect(
     results: list, before: SortedBefore | None = None, spliced: bool | None = None
 ) -> tuple[Tables, SortedBefore | None]:
     """The tables of ``results``; with ``before``, spliced wherever it can be (one row per piece allowed)."""
-    collector = TableCollector(before, rows_per_piece=1)
+    collector = TableCollector(before, remember=True, rows_per_piece=1)
     for result in results:
         collector.add(result)
     tables = collector.tables(collector.duplicates())
