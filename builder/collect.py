@@ -243,7 +243,9 @@ class TableCollector:
         table. None when that would take more than one slice per ``rows_per_piece`` rows.
         """
         assert self.before is not None
-        previous = self.before.tables.get(name)
+        # taken out: the previous table is released as soon as this one is made (a failed build
+        # leaves the next one nothing to splice from, which only costs it the shortcut)
+        previous = self.before.tables.pop(name, None)
         if previous is None or not len(order):
             return None
         sizes = np.array([piece.num_rows for piece in pieces], dtype=np.int64)

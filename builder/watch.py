@@ -6,6 +6,10 @@ alive instead. Between builds it holds the rows each chunk of input files became
 ``lstat`` says of the chunk's files; a rebuild processes again only the chunks with a new,
 changed or removed file, and does the rest of a build (tables, validation, files, card) as
 ``builder build`` does, so the build folder is byte-identical to a fresh ``builder build``.
+Two things of the previous build are reused on the way, each only where it provably gives
+the same result: its sorted tables, from which the rows of unchanged chunks are copied in runs
+(``collect.SortedBefore``), and the files of its small tables, written again as they were
+when the table is exactly the same (``release.KeptFiles``).
 
 Like git's index, a file is taken as unchanged when its size, modification and change times and
 inode are; a file modified less than ``RACY_SECONDS`` before it was looked at is read again every
@@ -157,6 +161,8 @@ class ResidentBuild:
     """Builds ``raw_dir`` into ``out_dir`` again and again, keeping the rows of unchanged chunks.
 
     Every ``build()`` writes the same folder a fresh ``pipeline.build`` with the same options would.
+    Between builds it holds every chunk's rows, the latest sorted tables (about the size of the
+    dataset's Arrow tables) and the small tables' files.
     """
 
     def __init__(
