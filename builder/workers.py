@@ -14,9 +14,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.abc
+import itertools
 import multiprocessing
 import os
 import stat
+import sys
+import tempfile
 import time
 import zlib
 from collections import deque
@@ -28,7 +32,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from builder.articles import parse_input, read_input
-from builder.cache.chunks import ChunkCache, ChunkRows, FileOutcome, read_entry
+from builder.cache.chunks import ChunkCache, ChunkRows, FileOutcome, read_entry, write_entry
 from builder.cache.stats import StatIndex, StatRecord
 from builder.extract import Extractor, get_extractor
 from builder.extract.detect import detector_for
@@ -72,6 +76,8 @@ class ChunkResult:
     entry: Path | None = None
     #: (source_file, sha256) of the chunk's readable files, to check ``entry`` against
     files: list[tuple[str, str]] | None = None
+    #: ``entry`` is a file of the build's private spool, deleted once read
+    spooled: bool = False
 
 
 @dataclass
@@ -305,16 +311,57 @@ class ArticleWorker:
 
 
 _process_worker: ArticleWorker | None = None
+#: where a pool worker leaves the rows of chunks that have no cache entry (None: send them pickled)
+_process_spool: Path | None = None
+_spooled_chunks = itertools.count()
 
 
-def _start_process_worker(work: ArticleWork) -> None:
-    global _process_worker
+class _RefusePandas(importlib.abc.MetaPathFinder):
+    """An import finder that answers "no such module" for pandas."""
+
+    def find_spec(self, fullname: str, path: object, target: object = None) -> None:
+        if fullname == "pandas" or fullname.startswith("pandas."):
+            raise ModuleNotFoundError("pandas is not used by a build worker", name=fullname)
+
+
+def convert_without_pandas() -> None:
+    """Settle that pyarrow converts Python values here without pandas, unless pandas is loaded.
+
+    pyarrow looks for pandas the first time it converts a Python list (``Table.from_pylist``) and
+    keeps the answer for such conversions. A pool worker shapes rows with plain Arrow schemas and
+    never needs pandas, whose import costs ~0.2 s of CPU per process; it used to be imported in the
+    parent before the fork, on the build's serial path. Anything that truly needs pandas later
+    (``to_pandas``) still imports it: the refusal lasts only for this one conversion.
+    """
+    if "pandas" in sys.modules:
+        return
+    refusal = _RefusePandas()
+    sys.meta_path.insert(0, refusal)
+    try:
+        pa.array([""])
+    finally:
+        sys.meta_path.remove(refusal)
+
+
+def _start_process_worker(work: ArticleWork, spool: Path | None = None) -> None:
+    global _process_worker, _process_spool
+    convert_without_pandas()
     _process_worker = ArticleWorker(work)
+    _process_spool = spool
 
 
 def _run_in_process_worker(chunk: Sequence[tuple[int, Path]]) -> ChunkResult:
     assert _process_worker is not None, "the pool initializer sets the worker"
-    return _process_worker.run(chunk, by_reference=True)
+    result = _process_worker.run(chunk, by_reference=True)
+    if result.rows is None or _process_spool is None:
+        return result
+    # a pickled copy goes through a pipe the parent drains between its own work, and a worker
+    # waits at a full pipe; a spool file is written at once and read without unpickling
+    path = _process_spool / f"{os.getpid()}-{next(_spooled_chunks)}.chunk"
+    if not write_entry(path, result.rows):
+        return result
+    files = [(item.source_file, item.raw_sha256) for item in result.rows.files]
+    return replace(result, rows=None, entry=path, files=files, spooled=True)
 
 
 def resolve(result: ChunkResult, chunk: Sequence[tuple[int, Path]], work: ArticleWork) -> ChunkResult:
@@ -325,10 +372,22 @@ def resolve(result: ChunkResult, chunk: Sequence[tuple[int, Path]], work: Articl
         return result
     started = time.process_time()
     rows = read_entry(result.entry, result.files)
+    if result.spooled:
+        with contextlib.suppress(OSError):
+            result.entry.unlink()
     if rows is None:
         return ArticleWorker(replace(work, cache_dir=None)).run(chunk)
     seconds = {**result.seconds, "cache": result.seconds["cache"] + time.process_time() - started}
     return replace(result, rows=rows, seconds=seconds, entry=None, files=None)
+
+
+def _spool_folder(stack: contextlib.ExitStack) -> Path | None:
+    """A temporary folder for the pool's spool files, removed when ``stack`` closes; None if the
+    temporary folder cannot be written (rows then come back pickled)."""
+    try:
+        return Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="builder-spool-")))
+    except OSError:
+        return None
 
 
 def default_jobs() -> int:
@@ -355,7 +414,8 @@ def process_chunks(
     """Run the per-article stages on ``chunks`` of (input number, path); they come back in input order.
 
     With ``jobs > 1`` a process pool works on at most ``4 * jobs`` chunks ahead of the consumer,
-    so memory stays bounded however many files there are. ``pool_started`` is called once the
+    so memory stays bounded however many files there are; rows without a cache entry come back
+    through files in a temporary spool folder, each deleted once read. ``pool_started`` is called once the
     pool's processes exist (never without a pool), e.g. to start a thread that must not be
     running while a process is forked.
     """
@@ -364,16 +424,16 @@ def process_chunks(
         for chunk in chunks:
             yield worker.run(chunk)
         return
-    # pyarrow imports pandas the first time it converts Python values (Table.from_pylist): imported
-    # before the fork, the workers share one import instead of paying ~0.2 s each
-    with contextlib.suppress(ImportError):
-        import pandas  # noqa: F401
     methods = multiprocessing.get_all_start_methods()
     # fork starts workers instantly with everything imported; elsewhere spawn re-imports
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_start_process_worker, initargs=(work,)
-    ) as pool:
+    with contextlib.ExitStack() as stack:
+        spool = _spool_folder(stack)
+        pool = stack.enter_context(
+            ProcessPoolExecutor(
+                jobs, mp_context=context, initializer=_start_process_worker, initargs=(work, spool)
+            )
+        )
         pending: deque[tuple[Sequence[tuple[int, Path]], Future[ChunkResult]]] = deque()
         for number, chunk in enumerate(chunks):
             pending.append((chunk, pool.submit(_run_in_process_worker, chunk)))

@@ -365,3 +365,77 @@ def test_pool_workers_hand_back_cache_entries_and_a_vanished_entry_is_processed_
     again = resolve(result, chunk, work)
     assert again.rows.files == plain.rows.files and again.indexes == plain.indexes
     assert all(again.rows.tables[name].equals(plain.rows.tables[name]) for name in plain.rows.tables)
+
+
+def test_pool_workers_without_a_cache_hand_rows_back_through_a_spool_that_is_removed(tmp_path, monkeypatch):
+    import tempfile
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    expected, _ = plain_tables(RAW)
+    work = ArticleWork(RAW, DEFAULT_MAX_BYTES, "rules", None)
+    collector = TableCollector()
+    spooled = []
+    for chunk in process_files(discover(RAW), work, 2, chunk_size=3):
+        spooled.append(chunk.spooled)
+        collector.add(chunk)
+    assert spooled and all(spooled)
+    assert_same_tables(collector.tables(collector.duplicates()), expected)
+    assert list(scratch.iterdir()) == []
+
+
+def test_without_a_writable_temporary_folder_pool_workers_send_rows_pickled(tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+    expected, _ = plain_tables(RAW)
+    collector = TableCollector()
+    work = ArticleWork(RAW, DEFAULT_MAX_BYTES, "rules", None)
+    chunks = list(process_files(discover(RAW), work, 2, chunk_size=3))
+    assert chunks and not any(chunk.spooled for chunk in chunks)
+    for chunk in chunks:
+        collector.add(chunk)
+    assert_same_tables(collector.tables(collector.duplicates()), expected)
+
+
+def test_a_spool_file_that_vanished_before_it_was_read_is_processed_again(tmp_path):
+    from builder import workers
+
+    chunk = list(enumerate(discover(RAW)))[:6]
+    work = ArticleWork(RAW, DEFAULT_MAX_BYTES, "rules", None)
+    plain = workers.ArticleWorker(work).run(chunk)
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    workers._start_process_worker(work, spool)
+    result = workers._run_in_process_worker(chunk)
+    assert result.spooled and result.rows is None and result.entry.parent == spool
+    result.entry.unlink()
+    again = workers.resolve(result, chunk, work)
+    assert again.rows.files == plain.rows.files and again.indexes == plain.indexes
+    assert all(again.rows.tables[name].equals(plain.rows.tables[name]) for name in plain.rows.tables)
+    read = workers.resolve(workers._run_in_process_worker(chunk), chunk, work)
+    assert all(read.rows.tables[name].equals(plain.rows.tables[name]) for name in plain.rows.tables)
+    assert list(spool.iterdir()) == []
+
+
+def test_a_pool_worker_shapes_rows_without_importing_pandas_yet_pandas_stays_importable():
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from builder import workers\n"
+        "from builder.articles import DEFAULT_MAX_BYTES, discover\n"
+        f"raw = Path({str(RAW)!r})\n"
+        "workers._start_process_worker(workers.ArticleWork(raw, DEFAULT_MAX_BYTES, 'rules', None))\n"
+        "result = workers._run_in_process_worker(list(enumerate(discover(raw)))[:8])\n"
+        "print('pandas' in sys.modules, result.rows.tables['articles'].num_rows)\n"
+        "import pyarrow as pa\n"
+        "print(type(pa.table({'a': [1]}).to_pandas()).__name__)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True, timeout=120
+    )
+    assert done.stdout.split("\n")[:2] == ["False 8", "DataFrame"]

@@ -7,6 +7,7 @@ Arrow IPC stream per table whose rows carry an extra ``FILE_COLUMN``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -220,6 +221,20 @@ def _encode_entry(rows: ChunkRows) -> bytes:
     header_text = json.dumps({"files": files, "tables": places}, ensure_ascii=False)
     header = header_text.encode("utf-8", "surrogatepass")
     return MAGIC + struct.pack("<I", len(header)) + header + b"".join(streams)
+
+
+def write_entry(path: Path, rows: ChunkRows) -> bool:
+    """Write ``rows`` in the entry layout at ``path``, in place (for a private spool, not the cache).
+
+    False when it could not be written (a full or read-only disk); nothing is raised.
+    """
+    try:
+        path.write_bytes(_encode_entry(rows))
+    except OSError:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        return False
+    return True
 
 
 def _read_header(path: Path) -> tuple[dict, int] | None:
