@@ -146,7 +146,7 @@ def watch(
         float,
         typer.Option(
             "--interval", min=0.05,
-            help="Seconds between two looks at --raw, e.g. 0.5 (at least 9 times as long as a look takes).",
+            help="Seconds between two looks at --raw, e.g. 0.5 (when idle, at least 9 times a look's time).",
         ),
     ] = 1.0,
     max_builds: Annotated[

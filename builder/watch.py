@@ -257,12 +257,16 @@ class ResidentBuild:
 LOOK_SHARE = 9
 
 
-def pause_after(look: Snapshot, interval: float) -> float:
+def pause_after(look: Snapshot, interval: float, *, settling: bool = False) -> float:
     """Seconds to wait after ``look``: ``interval``, or ``LOOK_SHARE`` times the look if longer.
 
     Example: a look at 100,000 inputs that took 0.5 s is followed by 4.5 s of sleep, not 1 s,
-    so that watching a large corpus does not keep a core half busy.
+    so that watching a large corpus does not keep a core half busy. A look that found a change
+    (``settling``) is followed by ``interval`` only: the look that confirms the change comes once
+    per change, not once per idle interval, and waiting longer would only delay the build.
     """
+    if settling:
+        return interval
     return max(interval, LOOK_SHARE * look.seconds)
 
 
@@ -294,8 +298,8 @@ def watch(
     """Build, then rebuild whenever a file below ``raw_dir`` is added, removed or changed.
 
     Looks at the inputs every ``interval`` seconds, or less often when a look is slow
-    (``pause_after``); a change is built once two consecutive looks agree (a file still being
-    copied in is not built half-written). ``on_build`` gets each report, ``on_error`` each failed
+    (``pause_after``); a change is built once the look ``interval`` seconds later agrees (a file
+    still being copied in is not built half-written). ``on_build`` gets each report, ``on_error`` each failed
     build (the previous build folder stays as it was and watching goes on). Stops after
     ``max_builds`` builds (None: never; Ctrl-C ends it). The other options are
     ``builder.pipeline.build``'s.
@@ -319,7 +323,7 @@ def watch(
             time.sleep(pause_after(seen, interval))
             continue
         if built is not None:
-            time.sleep(pause_after(seen, interval))
+            time.sleep(pause_after(seen, interval, settling=True))
             settled = Snapshot.take(raw_dir, seen)
             if not settled.same_inputs(seen):  # still being written: look again
                 continue

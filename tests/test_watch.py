@@ -194,3 +194,10 @@ def test_a_slow_look_lengthens_the_pause_so_an_idle_watch_stays_cheap(raw: Path)
     slow = Snapshot(look.names, look.paths, look.stamps, look.taken_at_ns, seconds=0.5)
     assert pause_after(slow, 1.0) == 4.5
     assert pause_after(slow, 10.0) == 10.0
+
+
+def test_the_look_that_confirms_a_change_comes_one_interval_later_however_slow_the_look(raw: Path) -> None:
+    look = Snapshot.take(raw)
+    slow = Snapshot(look.names, look.paths, look.stamps, look.taken_at_ns, seconds=0.5)
+    assert pause_after(slow, 1.0, settling=True) == 1.0
+    assert pause_after(slow, 0.2, settling=True) == 0.2
