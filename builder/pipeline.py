@@ -12,14 +12,13 @@ process imports them on a thread while the workers run (``BackgroundImport``).
 from __future__ import annotations
 
 import dataclasses
-import functools
 import gc
 import importlib
 import os
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -221,18 +220,6 @@ def build_settings() -> Iterator[None]:
         yield
 
 
-def _in_build_settings(function: Callable[..., BuildReport]) -> Callable[..., BuildReport]:
-    """``function`` run inside ``build_settings()``."""
-
-    @functools.wraps(function)
-    def wrapper(*args: object, **kwargs: object) -> BuildReport:
-        with build_settings():
-            return function(*args, **kwargs)
-
-    return wrapper
-
-
-@_in_build_settings
 def build(
     raw_dir: Path,
     out_dir: Path,
@@ -255,27 +242,28 @@ def build(
     existed before it are left out of garbage collection (``older_objects_frozen``).
     """
     started = time.perf_counter()
-    # an --out folder that cannot be replaced, or overlaps --raw, fails now, not after minutes of work
-    release.check_out_folder(Path(out_dir), Path(raw_dir))
-    input_files = discover(raw_dir)
-    work = ArticleWork(raw_dir, max_bytes, extractor_name, cache_dir)
-    if cache_dir is not None:
-        code_fingerprint()  # once, before the pool forks: the workers and the pruning share it
-    chunks = split_into_chunks(input_files)
-    # pandas and pandera load while the pool's workers, which need neither, run the first chunks
-    later = BackgroundImport()
-    report = finish_build(
-        process_chunks(chunks, work, jobs or default_jobs(), pool_started=later.start),
-        len(chunks),
-        raw_dir=raw_dir,
-        out_dir=out_dir,
-        input_files=input_files,
-        extractor_name=extractor_name,
-        show_progress=show_progress,
-        gold_dir=gold_dir,
-        later=later,
-    )
-    report = with_cache_pruned(report, work)
+    with build_settings():
+        # an --out folder that cannot be replaced, or overlaps --raw, fails now, not after minutes of work
+        release.check_out_folder(Path(out_dir), Path(raw_dir))
+        input_files = discover(raw_dir)
+        work = ArticleWork(raw_dir, max_bytes, extractor_name, cache_dir)
+        if cache_dir is not None:
+            code_fingerprint()  # once, before the pool forks: the workers and the pruning share it
+        chunks = split_into_chunks(input_files)
+        # pandas and pandera load while the pool's workers, which need neither, run the first chunks
+        later = BackgroundImport()
+        report = finish_build(
+            process_chunks(chunks, work, jobs or default_jobs(), pool_started=later.start),
+            len(chunks),
+            raw_dir=raw_dir,
+            out_dir=out_dir,
+            input_files=input_files,
+            extractor_name=extractor_name,
+            show_progress=show_progress,
+            gold_dir=gold_dir,
+            later=later,
+        )
+        report = with_cache_pruned(report, work)
     return dataclasses.replace(report, seconds=time.perf_counter() - started)
 
 

@@ -22,20 +22,6 @@ DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 _BAD_NAME_CATEGORIES = ("Cc", "Cs")
 
 
-def _check_raw_folder(raw_dir: Path) -> None:
-    if not raw_dir.is_dir():
-        raise BuilderError(
-            "not a folder", path=str(raw_dir), field="raw", hint="Pass the folder of raw articles with --raw"
-        )
-
-
-def _unlistable(error: OSError) -> BuilderError:
-    return BuilderError(
-        f"cannot list this folder: {error.strerror}", path=str(error.filename), field="raw",
-        hint="Fix its permissions or move it out of the raw folder",
-    )
-
-
 def discover(raw_dir: Path) -> list[Path]:
     """Every entry named ``*.md`` below ``raw_dir``, sorted by relative path; linked folders are not entered.
 

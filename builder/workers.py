@@ -365,8 +365,10 @@ def _run_in_process_worker(chunk: Sequence[tuple[int, Path]]) -> ChunkResult:
 
 
 def resolve(result: ChunkResult, chunk: Sequence[tuple[int, Path]], work: ArticleWork) -> ChunkResult:
-    """``result`` with its rows read from its cache entry; the chunk is processed again here if
-    the entry went missing or was damaged after the worker wrote it (someone cleared the cache).
+    """``result`` with its rows read from its cache entry or spool file; the chunk is processed
+    again here if the file went missing or was damaged after the worker wrote it (someone cleared
+    the cache). Reading a cache entry counts as "cache" time; reading a spool file is the pool's
+    hand-over, like unpickling, and counts as no stage.
     """
     if result.rows is not None or result.entry is None:
         return result
@@ -377,7 +379,9 @@ def resolve(result: ChunkResult, chunk: Sequence[tuple[int, Path]], work: Articl
             result.entry.unlink()
     if rows is None:
         return ArticleWorker(replace(work, cache_dir=None)).run(chunk)
-    seconds = {**result.seconds, "cache": result.seconds["cache"] + time.process_time() - started}
+    seconds = result.seconds
+    if not result.spooled:
+        seconds = {**seconds, "cache": seconds["cache"] + time.process_time() - started}
     return replace(result, rows=rows, seconds=seconds, entry=None, files=None)
 
 

@@ -27,20 +27,6 @@ if TYPE_CHECKING:
         column_descriptions,
     )
 
-#: the names ``schema.models`` provides
-_MODEL_NAMES = frozenset(
-    {
-        "TABLES",
-        "ArticlesSchema",
-        "EventsSchema",
-        "OrganizationsSchema",
-        "ParticipantsSchema",
-        "arrow_schema",
-        "column_descriptions",
-    }
-)
-
-
 def __getattr__(name: str) -> object:
     """The model names, imported from ``schema.models`` on first use (PEP 562)."""
     if name not in _MODEL_NAMES:
@@ -61,3 +47,5 @@ __all__ = [
     "arrow_schema",
     "column_descriptions",
 ]
+#: the names ``schema.models`` provides
+_MODEL_NAMES = frozenset(__all__) - {"SCHEMA_VERSION"}

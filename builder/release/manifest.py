@@ -133,7 +133,12 @@ def write_parquet(table: pa.Table, path: Path | pa.NativeFile) -> None:
 def file_entry(folder: Path, relative: str, rows: int | None = None, table: str | None = None) -> dict:
     """The manifest entry of one output file."""
     path = folder / relative
-    entry: dict = {"sha256": sha256_file(path), "bytes": path.stat().st_size}
+    return _file_fields(sha256_file(path), path.stat().st_size, rows, table)
+
+
+def _file_fields(sha256: str, size: int, rows: int | None, table: str | None) -> dict:
+    """A ``files`` entry of the manifest from what is known of the file."""
+    entry: dict = {"sha256": sha256, "bytes": size}
     if rows is not None:
         entry["rows"] = rows
     if table is not None:
@@ -212,7 +217,7 @@ def write_kept_shard(
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as stream:
         stream.write(memoryview(shard.data))
-    return {"sha256": shard.sha256, "bytes": shard.data.size, "rows": table.num_rows, "table": name}
+    return _file_fields(shard.sha256, shard.data.size, table.num_rows, name)
 
 
 def prepare_table(name: str, table: pa.Table) -> pa.Table:
