@@ -28,7 +28,7 @@ from builder.release.folders import MANIFEST_NAME
 from builder.release.json_rows import sort_by_key, type_name
 from builder.release.json_text import indented_json
 from builder.release.kept_files import KEPT_CONFIGS, KeptFiles, ShardInMemory
-from builder.sources import display_name, is_readable_file
+from builder.sources import display_name, readable_files, relative_name
 from builder.validate import QUARANTINE_COLUMNS, ValidationResult
 
 #: file name of every table's single shard inside its config folder
@@ -152,13 +152,14 @@ def input_hashes(raw_dir: Path, input_files: Sequence[Path]) -> dict[str, str | 
     An entry that is not a regular file inside ``raw_dir`` (a folder named ``x.md``, a FIFO, a
     link leading outside) maps to ``None``: it is never read.
     """
+    paths = [Path(path) for path in input_files]
     hashes = {}
-    for path in map(Path, input_files):
+    for path, readable in zip(paths, readable_files(paths, raw_dir), strict=True):
         try:
-            relative = path.relative_to(raw_dir).as_posix()
+            relative = relative_name(path, raw_dir)
         except ValueError:
             relative = path.absolute().relative_to(raw_dir.absolute()).as_posix()
-        hashes[display_name(relative)] = sha256_file(path) if is_readable_file(path, raw_dir) else None
+        hashes[display_name(relative)] = sha256_file(path) if readable else None
     return dict(sorted(hashes.items()))
 
 
