@@ -7,6 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 from builder.errors import ReleaseError
@@ -94,7 +95,8 @@ def test_diff_table_field_changes() -> None:
     old = [{"event_id": "e1", "name": "甲", "role": "speaker", "position": "院士", "person_order": 1}]
     new = [{"event_id": "e1", "name": "甲", "role": "speaker", "position": "教授", "person_order": 1}]
     table, renamed = diff_table(
-        "participants", old, new, ["event_id", "name", "role", "position", "person_order"]
+        "participants", pa.Table.from_pylist(old), pa.Table.from_pylist(new),
+        ["event_id", "name", "role", "position", "person_order"],
     )
     assert renamed == {}
     assert table.changed == [
@@ -107,7 +109,10 @@ def test_diff_table_field_changes() -> None:
 
 def test_diff_table_keeps_repeated_keys() -> None:
     row = {"event_id": "e1", "name": "甲", "role": "guest"}
-    table, _ = diff_table("participants", [row], [row, row], ["event_id", "name", "role"])
+    table, _ = diff_table(
+        "participants", pa.Table.from_pylist([row]), pa.Table.from_pylist([row, row]),
+        ["event_id", "name", "role"],
+    )
     assert table.added == [{"event_id": "e1", "name": "甲", "role": "guest", "occurrence": 2}]
     assert table.unchanged == 1
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from datetime import date
@@ -321,3 +322,11 @@ def test_versions_round_trip_and_bump_order(parts: tuple[int, int, int], level: 
     bumped = bump(text, level)
     assert parse_version(bumped) > parts
     assert level_of(text, bumped) == level
+
+
+@pytest.mark.parametrize("size", [0, 1, 4096, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, 3 * (1 << 20) + 7])
+def test_sha256_file_hashes_every_byte_across_read_chunks(tmp_path: Path, size: int) -> None:
+    data = bytes(index % 251 for index in range(size))
+    path = tmp_path / "input.md"
+    path.write_bytes(data)
+    assert sha256_file(path) == hashlib.sha256(data).hexdigest()

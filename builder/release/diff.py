@@ -11,13 +11,15 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from builder.errors import ReleaseError
 from builder.release.fingerprints import fingerprint_with, method_of
 from builder.release.folders import read_manifest
-from builder.release.json_rows import canonical_rows
+from builder.release.json_rows import canonical_column, canonical_rows
 from builder.release.versions import LEVELS, is_version
 
 #: the stable key of each table as diff reports it (not the storage order key)
@@ -29,6 +31,8 @@ DIFF_KEYS: dict[str, tuple[str, ...]] = {
 }
 #: longest value shown in the plain-text output
 SHOWN_CHARS = 60
+#: matched records compared in Arrow at a time (two slices of this many articles' texts in memory)
+COMPARE_BATCH = 4096
 
 
 @dataclass
@@ -121,18 +125,16 @@ def format_key(key: dict) -> str:
     return " ".join(f"{name}={value}" for name, value in key.items())
 
 
-def read_rows(folder: Path, manifest: dict, table: str) -> list[dict]:
-    """The rows of one table of a build or release, as canonical dicts."""
-    relative = manifest["tables"][table]["file"]
-    return canonical_rows(pq.read_table(folder / relative))
+def _key_tuples(table: pa.Table, keys: tuple[str, ...]) -> list[tuple]:
+    """The key of every row, as canonical values, in row order."""
+    return list(zip(*(canonical_column(table.column(name)) for name in keys), strict=True))
 
 
-def _keyed(rows: list[dict], keys: tuple[str, ...]) -> dict[tuple, dict]:
-    """Rows by key; a repeated key gets an occurrence number so that nothing is lost."""
-    keyed: dict[tuple, dict] = {}
+def _keyed(row_keys: list[tuple]) -> dict[tuple, int]:
+    """Row number by key; a repeated key gets an occurrence number so that nothing is lost."""
+    keyed: dict[tuple, int] = {}
     seen: Counter = Counter()
-    for row in rows:
-        key = tuple(row[name] for name in keys)
+    for row, key in enumerate(row_keys):
         seen[key] += 1
         keyed[key if seen[key] == 1 else (*key, seen[key])] = row
     return keyed
@@ -149,13 +151,18 @@ def _field_changes(old: dict, new: dict, columns: list[str]) -> dict:
     return {name: {"old": old[name], "new": new[name]} for name in columns if old[name] != new[name]}
 
 
-def _match_renamed_events(removed: dict[tuple, dict], added: dict[tuple, dict]) -> dict[tuple, tuple]:
-    """Old key → new key for events that kept their article and start date but changed id."""
+def _match_renamed_events(
+    removed: dict[tuple, tuple], added: dict[tuple, tuple]
+) -> dict[tuple, tuple]:
+    """Old key → new key for events that kept their article and start date but changed id.
+
+    ``removed`` and ``added`` map each unmatched key to its (article_id, start_date).
+    """
     by_anchor: dict[tuple, tuple[list, list]] = defaultdict(lambda: ([], []))
-    for key, row in removed.items():
-        by_anchor[(row["article_id"], row["start_date"])][0].append(key)
-    for key, row in added.items():
-        by_anchor[(row["article_id"], row["start_date"])][1].append(key)
+    for key, anchor in removed.items():
+        by_anchor[anchor][0].append(key)
+    for key, anchor in added.items():
+        by_anchor[anchor][1].append(key)
     pairs = {}
     for old_keys, new_keys in by_anchor.values():
         if len(old_keys) == 1 and len(new_keys) == 1:
@@ -163,32 +170,88 @@ def _match_renamed_events(removed: dict[tuple, dict], added: dict[tuple, dict]) 
     return pairs
 
 
+def _anchors(table: pa.Table, keyed: dict[tuple, int], unmatched: list[tuple]) -> dict[tuple, tuple]:
+    """(article_id, start_date) of the events at the ``unmatched`` keys."""
+    article_ids = canonical_column(table.column("article_id"))
+    start_dates = canonical_column(table.column("start_date"))
+    return {key: (article_ids[keyed[key]], start_dates[keyed[key]]) for key in unmatched}
+
+
+def _maybe_differ(old: pa.ChunkedArray, new: pa.ChunkedArray) -> np.ndarray:
+    """Per row, False where the two values are surely equal as canonical values, else True.
+
+    Arrow decides for columns of one plain type on both sides (equal texts, numbers, dates or
+    times, or two nulls); any other column is left for the row-by-row comparison.
+    """
+    if old.type != new.type or not any(test(old.type) for test in _ARROW_COMPARED):
+        return np.ones(len(old), dtype=bool)
+    equal = pc.fill_null(pc.equal(old, new), False)
+    both_null = pc.and_(pc.is_null(old), pc.is_null(new))
+    return np.logical_not(pc.or_(equal, both_null).to_numpy(zero_copy_only=False))
+
+
+#: column types whose equality Arrow decides exactly as the canonical Python values' equality
+_ARROW_COMPARED = (
+    pa.types.is_string, pa.types.is_large_string, pa.types.is_integer, pa.types.is_boolean,
+    pa.types.is_date, pa.types.is_timestamp,
+)
+
+
 def diff_table(
-    name: str, old_rows: list[dict], new_rows: list[dict], columns: list[str]
+    name: str, old: pa.Table, new: pa.Table, columns: list[str], *, batch_rows: int = COMPARE_BATCH
 ) -> tuple[TableDiff, dict[str, str]]:
-    """Compare one table; for events also return old event_id → new event_id of renamed events."""
+    """Compare one table; for events also return old event_id → new event_id of renamed events.
+
+    Matched records are compared in Arrow, ``batch_rows`` at a time; only those whose values may
+    differ become Python rows, so a release of 100,000 articles with one change never holds the
+    articles as Python objects (it did: 3 s and 1.2 GB of a 15 s release).
+    """
     keys = DIFF_KEYS[name]
-    old, new = _keyed(old_rows, keys), _keyed(new_rows, keys)
+    old_rows, new_rows = _keyed(_key_tuples(old, keys)), _keyed(_key_tuples(new, keys))
     result = TableDiff()
-    pairs = {key: key for key in old if key in new}
+    pairs = {key: key for key in old_rows if key in new_rows}
     renamed: dict[str, str] = {}
     if name == "events":
         extra = _match_renamed_events(
-            {key: row for key, row in old.items() if key not in new},
-            {key: row for key, row in new.items() if key not in old},
+            _anchors(old, old_rows, [key for key in old_rows if key not in new_rows]),
+            _anchors(new, new_rows, [key for key in new_rows if key not in old_rows]),
         )
         pairs.update(extra)
-        renamed = {old[key]["event_id"]: new[target]["event_id"] for key, target in extra.items()}
+        old_ids, new_ids = canonical_column(old.column("event_id")), canonical_column(new.column("event_id"))
+        renamed = {old_ids[old_rows[key]]: new_ids[new_rows[target]] for key, target in extra.items()}
     matched_new = set(pairs.values())
-    result.removed = [_key_dict(keys, key) for key in sorted(old, key=repr) if key not in pairs]
-    result.added = [_key_dict(keys, key) for key in sorted(new, key=repr) if key not in matched_new]
-    for key in sorted(pairs, key=repr):
-        changes = _field_changes(old[key], new[pairs[key]], columns)
-        if changes:
-            result.changed.append({"key": _key_dict(keys, pairs[key]), "fields": changes})
-        else:
-            result.unchanged += 1
+    result.removed = [_key_dict(keys, key) for key in sorted(old_rows, key=repr) if key not in pairs]
+    result.added = [_key_dict(keys, key) for key in sorted(new_rows, key=repr) if key not in matched_new]
+    ordered = sorted(pairs, key=repr)
+    old, new = old.select(columns), new.select(columns)
+    for start in range(0, len(ordered), batch_rows):
+        batch = ordered[start : start + batch_rows]
+        old_part = old.take(pa.array([old_rows[key] for key in batch], pa.int64()))
+        new_part = new.take(pa.array([new_rows[pairs[key]] for key in batch], pa.int64()))
+        differs = np.zeros(len(batch), dtype=bool)
+        for column in columns:
+            differs |= _maybe_differ(old_part.column(column), new_part.column(column))
+        candidates = np.flatnonzero(differs)
+        result.unchanged += len(batch) - len(candidates)
+        if not len(candidates):
+            continue
+        taken = pa.array(candidates, pa.int64())
+        old_values, new_values = canonical_rows(old_part.take(taken)), canonical_rows(new_part.take(taken))
+        for position, old_row, new_row in zip(candidates, old_values, new_values, strict=True):
+            changes = _field_changes(old_row, new_row, columns)
+            if changes:
+                result.changed.append({"key": _key_dict(keys, pairs[batch[position]]), "fields": changes})
+            else:
+                result.unchanged += 1
     return result, renamed
+
+
+def _with_event_ids_renamed(table: pa.Table, renamed: dict[str, str]) -> pa.Table:
+    """``table`` with every event_id in ``renamed`` replaced by the new id."""
+    position = table.schema.get_field_index("event_id")
+    ids = [renamed.get(value, value) for value in canonical_column(table.column(position))]
+    field_ = table.schema.field(position)
+    return table.set_column(position, field_, pa.array(ids, field_.type))
 
 
 def diff_schema(old_manifest: dict, new_manifest: dict) -> dict[str, dict]:
@@ -267,15 +330,13 @@ def diff_folders(old_folder: Path, new_folder: Path, *, old_label: str, new_labe
             continue
         columns = [column for column in new_info["columns"] if column in old_info["columns"]]
         old_table = pq.read_table(old_folder / old_info["file"])
-        old_rows = canonical_rows(old_table)
         if not renamed and same_content(old_table, old_info, new_info):
-            tables[name] = TableDiff(unchanged=len(old_rows))
+            tables[name] = TableDiff(unchanged=old_table.num_rows)
             continue
         if renamed and "event_id" in columns:
-            old_rows = [
-                {**row, "event_id": renamed.get(row["event_id"], row["event_id"])} for row in old_rows
-            ]
-        table, found = diff_table(name, old_rows, read_rows(new_folder, new_manifest, name), columns)
+            old_table = _with_event_ids_renamed(old_table, renamed)
+        new_table = pq.read_table(new_folder / new_info["file"])
+        table, found = diff_table(name, old_table, new_table, columns)
         renamed.update(found)
         tables[name] = table
     level, reasons = required_bump(schema_changes, tables)
