@@ -381,22 +381,26 @@ def release_build(
 
     Then LATEST, CHANGELOG.md and, when the releases live in ``<root>/data/releases`` (or ``root``
     is given), the root ``dataset_card.md`` and ``.huggingface.yaml`` name the new release.
+    Arrow memory comes from jemalloc (``arrow_memory_pool``): reading the build's and the previous
+    release's articles at 100,000 articles took 0.8-2.5 s each from pyarrow's default pool
+    against 0.4-0.85 s (same tables).
     """
     root = root if root is not None else release.default_root(releases_dir)
-    return release.make_release(
-        build_dir,
-        releases_dir,
-        raw_dir=raw_dir,
-        write_card=lambda folder, manifest, changes: card.write_card(folder, manifest, changes=changes),
-        write_root_card=(
-            (lambda folder, manifest: card.write_root_card(folder, manifest, root))
-            if root is not None
-            else None
-        ),
-        level=level,
-        version=version,
-        notes=notes,
-    )
+    with arrow_memory_pool():
+        return release.make_release(
+            build_dir,
+            releases_dir,
+            raw_dir=raw_dir,
+            write_card=lambda folder, manifest, changes: card.write_card(folder, manifest, changes=changes),
+            write_root_card=(
+                (lambda folder, manifest: card.write_root_card(folder, manifest, root))
+                if root is not None
+                else None
+            ),
+            level=level,
+            version=version,
+            notes=notes,
+        )
 
 
 def score_against_gold(

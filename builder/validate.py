@@ -367,9 +367,12 @@ def source_files_from_manifest(build_dir: Path, articles: pa.Table) -> dict[str,
     return {aid: by_hash[digest] for aid, digest in zip(ids, hashes, strict=True) if digest in by_hash}
 
 
-def validate_build(build_dir: Path) -> FolderReport:
-    """Re-validate the Parquet tables of a build or release folder (``builder validate DIR``)."""
-    tables = read_build_tables(build_dir)
+def validate_build(build_dir: Path, tables: dict[str, pa.Table] | None = None) -> FolderReport:
+    """Re-validate the Parquet tables of a build or release folder (``builder validate DIR``).
+
+    ``tables`` are the folder's tables when the caller has read them already (``read_build_tables``).
+    """
+    tables = tables if tables is not None else read_build_tables(build_dir)
     source_files = source_files_from_manifest(build_dir, tables["articles"])
     work = SharedWork(tables)
     records = locate(check_tables(tables, work), tables, source_files, work)

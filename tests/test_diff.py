@@ -13,6 +13,7 @@ import pytest
 from builder.errors import ReleaseError
 from builder.release import TABLE_KEYS, diff, diff_folders, fingerprint
 from builder.release.diff import diff_schema, diff_table, required_bump, show_change
+from builder.validate import read_build_tables
 from tests.release_helpers import copy_raw, reseal, write_test_build
 
 SEED = "cnis-2024-12-10-seed.md"
@@ -89,6 +90,10 @@ def test_diff_added_and_removed_articles_require_minor(
     lines = report.summary_lines()
     assert lines[0] == "diff a → b: requires minor bump"
     assert f"  + article_id={articles.added[0]['article_id']}" in lines
+    # builder release hands over the tables it validated instead of reading them again
+    tables = read_build_tables(tmp_path / "new")
+    again = diff_folders(old_build, tmp_path / "new", old_label="a", new_label="b", new_tables=tables)
+    assert again.to_dict() == report.to_dict()
 
 
 def test_diff_table_field_changes() -> None:

@@ -18,10 +18,19 @@ import schema
 from builder.articles import discover
 from builder.errors import BuildFolderError, ReleaseError
 from builder.release import TABLE_KEYS, fingerprint, read_manifest, staged_folder, write_build
+from builder.release.changelog import repair_index, write_index
 from builder.release.folders import clean_leftovers, release_lock
-from builder.release.manifest import QUARANTINE_FILE, sha256_file, table_path, type_name
+from builder.release.manifest import (
+    QUARANTINE_FILE,
+    input_hashes,
+    input_hashes_below,
+    sha256_file,
+    table_path,
+    type_name,
+)
 from builder.release.versions import bump, latest_version, level_of, parse_version, release_versions
 from tests.release_helpers import copy_raw, validation_result, write_test_build
+from tests.test_sources_fast import _outside_links, _tricky_tree
 
 
 @pytest.fixture()
@@ -330,3 +339,56 @@ def test_sha256_file_hashes_every_byte_across_read_chunks(tmp_path: Path, size: 
     path = tmp_path / "input.md"
     path.write_bytes(data)
     assert sha256_file(path) == hashlib.sha256(data).hexdigest()
+
+
+def test_input_hashes_below_equals_input_hashes_of_what_discover_lists(tmp_path: Path) -> None:
+    raw = _tricky_tree(tmp_path)
+    _outside_links(raw)
+    (raw / "b" / "c" / "longer.md").write_bytes("第二篇".encode() * 1000)
+    expected = input_hashes(raw, discover(raw))
+    assert input_hashes_below(raw) == expected
+    # regular files and links inside are hashed; folders, FIFOs and links out or broken are not
+    assert expected["a.md"] == expected["link.md"] == expected["b/up.md"] is not None
+    assert {name for name, digest in expected.items() if digest is None} == {
+        "folder.md", "pipe.md", "linked.md", "out.md", "broken.md", "loop.md",
+    }
+
+
+def _fake_release(releases: Path, version: str) -> None:
+    (releases / version).mkdir(parents=True)
+    manifest = {
+        "version": version, "created_at": "2026-01-01T00:00:00Z", "schema_version": "1.0.0", "files": {},
+        "tables": {"articles": {"rows": 1}}, "release": {"notes": f"notes of {version}"},
+    }
+    (releases / version / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def test_repair_index_rewrites_a_stale_index_and_leaves_a_current_one(tmp_path: Path) -> None:
+    releases = tmp_path / "releases"
+    _fake_release(releases, "1.0.0")
+    write_index(releases)
+    # a release killed once its folder was in place: LATEST still names the one before
+    _fake_release(releases, "1.1.0")
+    repair_index(releases)
+    assert (releases / "LATEST").read_text(encoding="utf-8") == "1.1.0\n"
+    assert "notes of 1.1.0" in (releases / "CHANGELOG.md").read_text(encoding="utf-8")
+    # LATEST is current: nothing is read or written again
+    (releases / "CHANGELOG.md").unlink()
+    repair_index(releases)
+    assert not (releases / "CHANGELOG.md").exists()
+    (releases / "LATEST").unlink()
+    repair_index(releases)
+    assert (releases / "CHANGELOG.md").exists()
+    assert (releases / "LATEST").read_text(encoding="utf-8") == "1.1.0\n"
+
+
+def test_write_index_writes_latest_after_the_changelog_and_root_card(tmp_path: Path) -> None:
+    releases = tmp_path / "releases"
+    _fake_release(releases, "1.0.0")
+    seen = []
+
+    def root_card(folder: Path, manifest: dict) -> None:
+        seen.append(((releases / "CHANGELOG.md").exists(), (releases / "LATEST").exists()))
+
+    assert write_index(releases, root_card) == "1.0.0"
+    assert seen == [(True, False)] and (releases / "LATEST").exists()

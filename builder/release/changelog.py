@@ -84,16 +84,33 @@ def changelog_text(releases_dir: Path) -> str:
 
 
 def write_index(releases_dir: Path, write_root_card: RootCardWriter | None = None) -> str | None:
-    """Regenerate LATEST, CHANGELOG.md and (when given) the root card; return the latest version.
+    """Regenerate CHANGELOG.md, (when given) the root card and LATEST; return the latest version.
 
-    ``write_root_card(release_folder, manifest)`` writes the repository's root card for the newest release.
+    ``write_root_card(release_folder, manifest)`` writes the repository's root card for the newest
+    release. LATEST is written last: once it names the newest release, the rest was written too.
     """
     versions = release_versions(releases_dir)
     if not versions:
         return None
     latest = versions[-1]
-    write_text_atomic(releases_dir / LATEST_NAME, latest + "\n")
     write_text_atomic(releases_dir / CHANGELOG_NAME, changelog_text(releases_dir))
     if write_root_card is not None:
         write_root_card(releases_dir / latest, read_manifest(releases_dir / latest))
+    write_text_atomic(releases_dir / LATEST_NAME, latest + "\n")
     return latest
+
+
+def repair_index(releases_dir: Path, write_root_card: RootCardWriter | None = None) -> None:
+    """``write_index`` unless LATEST names the newest release already (nothing to repair).
+
+    A release killed after its folder was put in place leaves LATEST behind; regenerating the
+    index reads every release's manifest (~0.05 s each at 100,000 articles, whose manifests list
+    every input), so a release does it up front only when it is needed.
+    """
+    versions = release_versions(releases_dir)
+    try:
+        current = (releases_dir / LATEST_NAME).read_text(encoding="utf-8") == f"{versions[-1]}\n"
+    except (OSError, UnicodeDecodeError, IndexError):
+        current = False
+    if not current:
+        write_index(releases_dir, write_root_card)

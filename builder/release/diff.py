@@ -318,8 +318,19 @@ def same_content(old_table: pa.Table, old_info: dict, new_info: dict) -> bool:
     return fingerprint_with(method, old_table, new_info["key"]) == new_info["fingerprint"]
 
 
-def diff_folders(old_folder: Path, new_folder: Path, *, old_label: str, new_label: str) -> DiffReport:
-    """Compare two build or release folders."""
+def diff_folders(
+    old_folder: Path,
+    new_folder: Path,
+    *,
+    old_label: str,
+    new_label: str,
+    new_tables: dict[str, pa.Table] | None = None,
+) -> DiffReport:
+    """Compare two build or release folders.
+
+    ``new_tables`` are the tables of ``new_folder`` when the caller has read them already
+    (``builder release`` validated them): they are not read again.
+    """
     old_manifest, new_manifest = read_manifest(old_folder), read_manifest(new_folder)
     schema_changes = diff_schema(old_manifest, new_manifest)
     tables: dict[str, TableDiff] = {}
@@ -335,7 +346,9 @@ def diff_folders(old_folder: Path, new_folder: Path, *, old_label: str, new_labe
             continue
         if renamed and "event_id" in columns:
             old_table = _with_event_ids_renamed(old_table, renamed)
-        new_table = pq.read_table(new_folder / new_info["file"])
+        new_table = (
+            new_tables[name] if new_tables is not None else pq.read_table(new_folder / new_info["file"])
+        )
         table, found = diff_table(name, old_table, new_table, columns)
         renamed.update(found)
         tables[name] = table

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -28,7 +29,7 @@ from builder.release.folders import MANIFEST_NAME
 from builder.release.json_rows import sort_by_key, type_name
 from builder.release.json_text import indented_json
 from builder.release.kept_files import KEPT_CONFIGS, KeptFiles, ShardInMemory
-from builder.sources import display_name, readable_files, relative_name
+from builder.sources import display_name, is_readable_file, readable_files, relative_name, scan_inputs
 from builder.validate import QUARANTINE_COLUMNS, ValidationResult
 
 #: file name of every table's single shard inside its config folder
@@ -60,7 +61,7 @@ def table_path(table: str) -> str:
     return f"{table}/{SHARD_NAME}"
 
 
-def sha256_file(path: Path) -> str:
+def sha256_file(path: str | Path) -> str:
     """Hex sha256 of a file, read in chunks.
 
     Unbuffered reads (``os.read``): hashing the 100,000 inputs of a release check takes 0.8 s
@@ -159,7 +160,7 @@ def input_hashes(raw_dir: Path, input_files: Sequence[Path]) -> dict[str, str | 
     An entry that is not a regular file inside ``raw_dir`` (a folder named ``x.md``, a FIFO, a
     link leading outside) maps to ``None``: it is never read.
     """
-    paths = [Path(path) for path in input_files]
+    paths = [path if isinstance(path, Path) else Path(path) for path in input_files]
     hashes = {}
     for path, readable in zip(paths, readable_files(paths, raw_dir), strict=True):
         try:
@@ -167,6 +168,28 @@ def input_hashes(raw_dir: Path, input_files: Sequence[Path]) -> dict[str, str | 
         except ValueError:
             relative = path.absolute().relative_to(raw_dir.absolute()).as_posix()
         hashes[display_name(relative)] = sha256_file(path) if readable else None
+    return dict(sorted(hashes.items()))
+
+
+def input_hashes_below(raw_dir: Path) -> dict[str, str | None]:
+    """``input_hashes(raw_dir, discover(raw_dir))``, from one walk of the folder.
+
+    The walk gives each entry's ``lstat`` and enters no linked folder, so an entry that is a
+    regular file is inside ``raw_dir`` without resolving anything; only links are resolved. At
+    100,000 inputs (``builder release``'s check that the inputs did not change) this takes
+    ~1.1 s against ~2.5 s for a ``Path`` and an ``lstat`` per file.
+    """
+    folder = os.fspath(raw_dir)
+    hashes: dict[str, str | None] = {}
+    for name, status in scan_inputs(raw_dir):
+        path = os.path.join(folder, name)
+        if status is None:
+            readable = False
+        elif stat.S_ISLNK(status.st_mode):
+            readable = is_readable_file(Path(path), raw_dir)
+        else:
+            readable = stat.S_ISREG(status.st_mode)
+        hashes[display_name(name)] = sha256_file(path) if readable else None
     return dict(sorted(hashes.items()))
 
 

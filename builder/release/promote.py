@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from builder.articles import discover
+import pyarrow as pa
+
 from builder.errors import ReleaseError, ReleaseExistsError
-from builder.release.changelog import RootCardWriter, changes_markdown, write_index
+from builder.release.changelog import RootCardWriter, changes_markdown, repair_index, write_index
 from builder.release.diff import DiffReport, diff_folders
 from builder.release.folders import clean_leftovers, read_manifest, release_lock, staged_folder
-from builder.release.manifest import input_hashes, seal, source_date, write_manifest
+from builder.release.manifest import input_hashes_below, seal, source_date, write_manifest
 from builder.release.verify import verify_folder
 from builder.release.versions import (
     FIRST_VERSION,
@@ -76,9 +77,12 @@ def release_time() -> str:
     return source_date() or datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def check_build(build_dir: Path, raw_dir: Path) -> dict:
-    """Refuse a build that is a release, differs from its manifest, fails validation or is stale."""
-    from builder.validate import validate_build
+def check_build(build_dir: Path, raw_dir: Path) -> tuple[dict, dict[str, pa.Table]]:
+    """Refuse a build that is a release, differs from its manifest, fails validation or is stale.
+
+    Returns its manifest and its tables, read once for validation and the diff.
+    """
+    from builder.validate import read_build_tables, validate_build
 
     manifest = read_manifest(build_dir)
     if manifest.get("version"):
@@ -92,14 +96,15 @@ def check_build(build_dir: Path, raw_dir: Path) -> dict:
             path=str(build_dir),
             hint="Run builder build again",
         )
-    report = validate_build(build_dir)
+    tables = read_build_tables(build_dir)
+    report = validate_build(build_dir, tables)
     if not report.ok:
         raise ReleaseError(
             f"build fails validation ({len(report.violations)} violations)",
             path=str(build_dir),
             hint=f"Run builder validate {build_dir} and fix them",
         )
-    current = input_hashes(raw_dir, discover(raw_dir))
+    current = input_hashes_below(raw_dir)
     built = manifest.get("inputs", {})
     for name in sorted(set(current) | set(built)):
         if current.get(name) != built.get(name):
@@ -109,7 +114,7 @@ def check_build(build_dir: Path, raw_dir: Path) -> dict:
                 path=(raw_dir / name).as_posix(),
                 hint=f"Run builder build again before releasing {build_dir}",
             )
-    return manifest
+    return manifest, tables
 
 
 def choose_version(
@@ -205,10 +210,10 @@ def make_release(
         ReleaseExistsError: the version already exists.
     """
     build_dir, releases_dir = Path(build_dir), Path(releases_dir)
-    build_manifest = check_build(build_dir, Path(raw_dir))
+    build_manifest, build_tables = check_build(build_dir, Path(raw_dir))
     with release_lock(releases_dir, timeout=lock_timeout):
         _clean_release_leftovers(releases_dir)
-        write_index(releases_dir, write_root_card)
+        repair_index(releases_dir, write_root_card)
         previous = latest_version(releases_dir)
         report: DiffReport | None = None
         required, reasons = "major", ["first release"]
@@ -221,9 +226,11 @@ def make_release(
                     hint=f"Run builder verify {previous} and restore it from version control",
                 )
             report = diff_folders(
-                releases_dir / previous, build_dir, old_label=previous, new_label=str(build_dir)
+                releases_dir / previous, build_dir, old_label=previous, new_label=str(build_dir),
+                new_tables=build_tables,
             )
             required, reasons = report.bump, list(report.reasons)
+        del build_tables  # its last use: the rows are freed before the files are copied
         if version is not None and (releases_dir / version).exists():
             suggestion = bump(previous or version, max(required, "patch", key=LEVELS.index))
             raise ReleaseExistsError(
