@@ -11,6 +11,8 @@ Prints, for one run on one machine:
   three times in the same run, and validation + write (median over every build of the run, and
   the first cold build alone) as a ratio to its median;
 - a rebuild with the cache warm and nothing changed, and two after changing 1 article each;
+- ``builder release`` of the first cold build (1.0.0), then of the build after the first change
+  (a patch: checks, diff with 1.0.0, copy, card), with wall time and peak RSS;
 - two rebuilds after changing 1 article each in a running ``builder watch`` (no start-up);
 - with ``--compare-jobs``, two pairs of cold builds with ``--jobs 1`` and ``--jobs J`` (no cache);
 - the start-up floor of a build, the start time of ``builder --help`` and whether importing
@@ -110,6 +112,31 @@ def run_build(corpus: Path, out: Path, cache: Path | None, jobs: int) -> dict:
         "work": report.get("work", {}),
         "counts": report.get("counts", {}),
         "articles": report.get("articles"),
+    }
+
+
+def run_release(build: Path, releases: Path, corpus: Path) -> dict:
+    """One ``python -m builder release`` of ``build`` into ``releases``: wall time, peak RSS, its report."""
+    command = [sys.executable, "-m", "builder", "release", "--build", str(build), "--releases", str(releases)]
+    command += ["--raw", str(corpus), "--json"]
+    with tempfile.TemporaryFile() as output, tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        child = subprocess.Popen(command, cwd=REPO, stdout=output, stderr=errors)
+        # wait4 gives this child's own peak RSS (RUSAGE_CHILDREN is the largest child so far)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        output.seek(0)
+        errors.seek(0)
+        if child.returncode != 0:
+            raise SystemExit(f"release failed ({child.returncode}):\n{errors.read().decode()[-3000:]}")
+        report = json.loads(output.read().decode())
+    return {
+        "wall_s": wall,
+        "peak_rss_mib": usage.ru_maxrss / 1024,
+        "version": report.get("version"),
+        "bump": report.get("bump"),
+        "reasons": report.get("reasons"),
     }
 
 
@@ -291,8 +318,12 @@ def run(articles: int, jobs: int, *, seed: int = 0, compare_jobs: bool = False, 
     baseline = baseline_write(work_dir / "build-cold", work_dir / "baseline")
     results["baseline_write"] = baseline
     results["warm_unchanged"] = run_build(corpus_dir, work_dir / "build-warm", cache, jobs)
+    releases = work_dir / "releases"
+    results["release_first"] = run_release(work_dir / "build-cold", releases, corpus_dir)
     results["changed_file"] = str(change_one_article(corpus_dir, 0).relative_to(corpus_dir))
     results["warm_one_changed"] = run_build(corpus_dir, work_dir / "build-changed", cache, jobs)
+    # the maintainer's loop after a fix: rebuild, then release the patch
+    results["release_patch"] = run_release(work_dir / "build-changed", releases, corpus_dir)
     results["changed_file_repeat"] = str(change_one_article(corpus_dir, 1).relative_to(corpus_dir))
     results["warm_one_changed_repeat"] = run_build(corpus_dir, work_dir / "build-changed-2", cache, jobs)
     changed_wall = min(results["warm_one_changed"]["wall_s"], results["warm_one_changed_repeat"]["wall_s"])
@@ -394,6 +425,14 @@ def print_results(results: dict) -> None:
         f"{results['warm_one_changed_repeat']['wall_s']:.2f} s; faster one "
         f"= {results['rebuild_ratio']:.1%} of the faster cold build"
     )
+    if "release_patch" in results:
+        first, patch = results["release_first"], results["release_patch"]
+        print(
+            f"builder release: first ({first['version']}) {first['wall_s']:.2f} s; after 1 article changed "
+            f"({patch['version']}, {patch['bump']}) {patch['wall_s']:.2f} s = "
+            f"{patch['wall_s'] / min(results['cold']['wall_s'], results['cold_repeat']['wall_s']):.1%} "
+            f"of the faster cold build; peak RSS {first['peak_rss_mib']:.0f}, {patch['peak_rss_mib']:.0f} MiB"
+        )
     resident = results.get("resident")
     if resident:
         rebuilds = resident["rebuilds"]

@@ -71,6 +71,11 @@ def test_the_runner_measures_correct_builds_in_a_tiny_smoke_run(tmp_path):
     assert results["warm_one_changed_repeat"]["work"]["cached"] == 23
     assert results["changed_file"] != results["changed_file_repeat"]
     assert results["cold_repeat"]["work"]["cached"] == 0
+    # the first build released as 1.0.0, the build after the first change as a patch of it
+    assert (results["release_first"]["version"], results["release_first"]["bump"]) == ("1.0.0", "major")
+    assert (results["release_patch"]["version"], results["release_patch"]["bump"]) == ("1.0.1", "patch")
+    reasons = results["release_patch"]["reasons"]
+    assert any(reason.startswith("articles: 1 record changed") for reason in reasons)
     # builder watch: two rebuilds, each of one changed article (24 files are one chunk, the
     # others of which come from the cache)
     resident = results["resident"]["rebuilds"]
