@@ -10,7 +10,8 @@ from collections import Counter, defaultdict
 
 import pyarrow as pa
 
-from builder.release.diff import DIFF_KEYS, TableDiff
+# the key's shape in reports is not what changed: the reference shares it
+from builder.release.diff import DIFF_KEYS, TableDiff, _key_dict
 from builder.release.json_rows import canonical_rows
 
 
@@ -22,13 +23,6 @@ def _keyed(rows: list[dict], keys: tuple[str, ...]) -> dict[tuple, dict]:
         seen[key] += 1
         keyed[key if seen[key] == 1 else (*key, seen[key])] = row
     return keyed
-
-
-def _key_dict(keys: tuple[str, ...], key: tuple) -> dict:
-    named = dict(zip(keys, key, strict=False))
-    if len(key) > len(keys):
-        named["occurrence"] = key[-1]
-    return named
 
 
 def _match_renamed_events(removed: dict[tuple, dict], added: dict[tuple, dict]) -> dict[tuple, tuple]:
