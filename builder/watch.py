@@ -34,6 +34,7 @@ from builder.extract import DEFAULT_EXTRACTOR
 from builder.pipeline import BackgroundImport, BuildReport, build_settings, finish_build, with_cache_pruned
 from builder.release import KeptFiles, check_out_folder
 from builder.sources import DEFAULT_MAX_BYTES, scan_inputs
+from builder.wakeups import FolderWakeups
 from builder.workers import ArticleWork, ChunkResult, default_jobs, process_chunks, split_into_chunks
 
 __all__ = ["RACY_SECONDS", "FileStamp", "ResidentBuild", "Snapshot", "WatchReport", "pause_after", "watch"]
@@ -298,9 +299,11 @@ def watch(
     """Build, then rebuild whenever a file below ``raw_dir`` is added, removed or changed.
 
     Looks at the inputs every ``interval`` seconds, or less often when a look is slow
-    (``pause_after``); a change is built once the look ``interval`` seconds later agrees (a file
-    still being copied in is not built half-written). ``on_build`` gets each report, ``on_error`` each failed
-    build (the previous build folder stays as it was and watching goes on). Stops after
+    (``pause_after``), and at once when the kernel reports a change below ``raw_dir``
+    (``FolderWakeups``, Linux); a change is built once the look ``interval`` seconds later agrees
+    (a file still being copied in is not built half-written). ``on_build`` gets each report,
+    ``on_error`` each failed build (the previous build folder stays as it was and watching goes
+    on). Stops after
     ``max_builds`` builds (None: never; Ctrl-C ends it). The other options are
     ``builder.pipeline.build``'s.
 
@@ -317,25 +320,28 @@ def watch(
     )
     report = WatchReport()
     built: Snapshot | None = None
-    while max_builds is None or report.builds < max_builds:
-        seen = Snapshot.take(raw_dir, built)
-        if seen.same_inputs(built):
-            time.sleep(pause_after(seen, interval))
-            continue
-        if built is not None:
-            time.sleep(pause_after(seen, interval, settling=True))
-            settled = Snapshot.take(raw_dir, seen)
-            if not settled.same_inputs(seen):  # still being written: look again
+    with FolderWakeups(raw_dir) as wakeups:
+        while max_builds is None or report.builds < max_builds:
+            # changes reported from here on end the next wait; earlier ones this look sees
+            wakeups.drain()
+            seen = Snapshot.take(raw_dir, built)
+            if seen.same_inputs(built):
+                wakeups.wait(pause_after(seen, interval))
                 continue
-            seen = settled
-        built = seen
-        report.builds += 1
-        try:
-            on_build(resident.build(seen, show_progress=show_progress))
-        except BuilderError as error:
-            report.failed += 1
-            report.last_failed = True
-            on_error(error)
-        else:
-            report.last_failed = False
+            if built is not None:
+                time.sleep(pause_after(seen, interval, settling=True))
+                settled = Snapshot.take(raw_dir, seen)
+                if not settled.same_inputs(seen):  # still being written: look again
+                    continue
+                seen = settled
+            built = seen
+            report.builds += 1
+            try:
+                on_build(resident.build(seen, show_progress=show_progress))
+            except BuilderError as error:
+                report.failed += 1
+                report.last_failed = True
+                on_error(error)
+            else:
+                report.last_failed = False
     return report

@@ -33,6 +33,7 @@ STAGE_RANK = {
     "builder.workers": 8,
     "builder.collect": 8,
     "builder.pipeline": 9,
+    "builder.wakeups": 9,
     "builder.watch": 9,
     "builder.cli": 10,
     "builder.__main__": 11,
