@@ -146,7 +146,8 @@ def watch(
         float,
         typer.Option(
             "--interval", min=0.05,
-            help="Seconds between two looks at --raw, e.g. 0.5 (when idle, at least 9 times a look's time).",
+            help="Seconds between two looks at --raw, e.g. 0.5 (when idle, at least 9 times a look's time; "
+            "on Linux a change is looked at at once).",
         ),
     ] = 1.0,
     max_builds: Annotated[
@@ -161,9 +162,10 @@ def watch(
     keeps in memory the rows every chunk of unchanged files became (a file is unchanged while
     its size, times and inode are), so a rebuild reads, parses and extracts only the changed
     files and pays no start-up; the folder it writes is the same as builder build's. A failed
-    build is reported and the previous folder stays in place. The build cache is pruned once,
-    after the first build (as builder build prunes it). Ctrl-C stops it; with --max-builds, the
-    exit status is 1 when the last build failed.
+    build is reported and the previous folder stays in place. On Linux the kernel reports
+    changes below --raw (inotify), so a change is looked at at once instead of at the next look.
+    The build cache is pruned once, after the first build (as builder build prunes it). Ctrl-C
+    stops it; with --max-builds, the exit status is 1 when the last build failed.
 
     Example: builder watch --raw data/raw --out build --interval 0.5
     """

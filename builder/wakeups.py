@@ -29,6 +29,8 @@ _MASK = (
     _IN_MODIFY | _IN_ATTRIB | _IN_CLOSE_WRITE | _IN_MOVED_FROM | _IN_MOVED_TO | _IN_CREATE | _IN_DELETE
     | _IN_DELETE_SELF | _IN_MOVE_SELF | _IN_ONLYDIR | _IN_DONT_FOLLOW | _IN_EXCL_UNLINK
 )
+#: events that call for a look whatever the entry's name: a folder, the watched folder itself, lost events
+_ALWAYS_LOOK = _IN_ISDIR | _IN_Q_OVERFLOW | _IN_DELETE_SELF | _IN_MOVE_SELF
 #: struct inotify_event without its name: wd, mask, cookie, length of the name
 _EVENT = struct.Struct("iIII")
 
@@ -73,24 +75,31 @@ class FolderWakeups:
         return self._descriptor is not None
 
     def wait(self, seconds: float) -> bool:
-        """Sleep up to ``seconds``; True as soon as something changed below the folder."""
+        """Sleep up to ``seconds``; True as soon as an input below the folder changed.
+
+        Only changes a look can see end the wait: an entry named ``*.md``, a folder, or the
+        folder itself; a log or an editor's swap file written below ``--raw`` does not.
+        """
         if self._descriptor is None:
             time.sleep(seconds)
             return False
-        ready, _, _ = select.select([self._descriptor], [], [], max(0.0, seconds))
-        if not ready:
-            return False
-        self.drain()
-        return True
+        deadline = time.monotonic() + seconds
+        while (remaining := deadline - time.monotonic()) > 0:
+            ready, _, _ = select.select([self._descriptor], [], [], remaining)
+            if not ready:
+                return False
+            if self.drain():
+                return True
+        return False
 
     def drain(self) -> bool:
-        """Forget the changes reported so far (call it just before looking); True if there were any.
+        """Forget the changes reported so far (call it just before looking); True if an input changed.
 
         A folder created or moved in since is watched from now on.
         """
         if self._descriptor is None:
             return False
-        new_folders, any_event = False, False
+        new_folders, relevant = False, False
         while True:
             try:
                 data = os.read(self._descriptor, 1 << 16)
@@ -99,16 +108,18 @@ class FolderWakeups:
             except OSError:
                 self.close()
                 return True
-            any_event = True
             offset = 0
             while offset + _EVENT.size <= len(data):
                 _, mask, _, length = _EVENT.unpack_from(data, offset)
+                name = data[offset + _EVENT.size : offset + _EVENT.size + length].rstrip(b"\0")
                 offset += _EVENT.size + length
                 if mask & _IN_Q_OVERFLOW or (mask & _IN_ISDIR and mask & (_IN_CREATE | _IN_MOVED_TO)):
                     new_folders = True
+                if mask & _ALWAYS_LOOK or name.endswith(b".md"):
+                    relevant = True
         if new_folders and not self._watch_folders():
             self.close()
-        return any_event
+        return relevant
 
     def close(self) -> None:
         """Stop watching (``wait`` only sleeps from now on)."""

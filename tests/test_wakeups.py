@@ -61,6 +61,12 @@ def test_a_folder_made_after_the_start_is_watched_too(wakeups: FolderWakeups) ->
     assert wakeups.wait(LONG) is True
 
 
+def test_files_a_look_ignores_do_not_end_the_wait(wakeups: FolderWakeups) -> None:
+    _soon(lambda: (wakeups.folder / "part-1" / "notes.txt").write_text("x", encoding="utf-8"))
+    _soon(lambda: (wakeups.folder / ".a.md.swp").write_text("x", encoding="utf-8"))
+    assert wakeups.wait(0.6) is False
+
+
 def test_drain_forgets_what_happened_before_it(wakeups: FolderWakeups) -> None:
     (wakeups.folder / "part-1" / "a.md").write_text("x", encoding="utf-8")
     assert wakeups.drain() is True
