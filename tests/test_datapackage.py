@@ -87,3 +87,22 @@ def test_frictionless_finds_a_value_outside_the_categories(card_build: Path, tmp
         and ": status: constraint-error" in problem
         for problem in report.problems
     ), report.problems
+
+
+def test_the_validators_side_by_side_give_the_report_they_give_one_after_the_other(
+    card_build: Path, tmp_path: Path
+) -> None:
+    # a large folder runs mlcroissant in a child process; parallel_rows=0 makes this small one do so
+    assert check_metadata(card_build, parallel_rows=0).to_dict() == check_metadata(card_build).to_dict()
+    folder = tmp_path / "build"
+    shutil.copytree(card_build, folder)
+    croissant = json.loads((folder / "croissant.json").read_text(encoding="utf-8"))
+    croissant["recordSet"] = croissant["recordSet"][:-1] + [{**croissant["recordSet"][-1], "field": "bad"}]
+    (folder / "croissant.json").write_text(json.dumps(croissant), encoding="utf-8")
+    descriptor = (folder / "datapackage.json").read_text(encoding="utf-8")
+    (folder / "datapackage.json").write_text(descriptor.replace('"upcoming"', '"soon"'), encoding="utf-8")
+    one_after_the_other = check_metadata(folder, parallel_rows=10**12)
+    # a problem from each validator, croissant's first
+    problems = one_after_the_other.problems
+    assert "croissant.json" in problems[0] and "datapackage.json" in problems[-1], problems
+    assert check_metadata(folder, parallel_rows=0).to_dict() == one_after_the_other.to_dict()

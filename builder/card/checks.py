@@ -13,6 +13,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +25,8 @@ from builder.errors import BuildFolderError
 
 CROISSANT_NAME = "croissant.json"
 DATAPACKAGE_NAME = "datapackage.json"
+#: rows (all tables) from which ``check_metadata`` runs its two validators side by side
+PARALLEL_ROWS = 20_000
 
 
 @dataclass
@@ -140,8 +145,24 @@ def check_datapackage(folder: Path, report: MetadataCheck) -> None:
             report.problems.append(f"{path}: {item['name']} row {row[0]}: {row[1]}: {row[2]} ({row[3]})")
 
 
-def check_metadata(folder: Path) -> MetadataCheck:
+def _croissant_part(folder: Path) -> MetadataCheck:
+    """``check_croissant`` alone, in a report of its own (run in a child process)."""
+    report = MetadataCheck(folder)
+    check_croissant(folder, report)
+    return report
+
+
+def _rows(folder: Path) -> int:
+    """Rows of every table of the folder, from the Parquet footers."""
+    return sum(pq.read_metadata(shard).num_rows for shard in folder.glob("*/train-*.parquet"))
+
+
+def check_metadata(folder: Path, *, parallel_rows: int = PARALLEL_ROWS) -> MetadataCheck:
     """Check both metadata files of a build or release folder.
+
+    mlcroissant and frictionless each read every record, one at a time (about 65 s each at
+    100,000 articles); from ``parallel_rows`` rows on, and with a second core and ``fork``,
+    mlcroissant runs in a child process while frictionless runs here. The report is the same.
 
     Raises:
         BuildFolderError: when a metadata file is missing, or mlcroissant or frictionless is not
@@ -161,6 +182,20 @@ def check_metadata(folder: Path) -> MetadataCheck:
             f"the check needs {error.name}", hint="Install it with pip install -e '.[test]'"
         ) from None
     report = MetadataCheck(folder)
-    check_croissant(folder, report)
-    check_datapackage(folder, report)
+    side_by_side = (
+        _rows(folder) >= parallel_rows
+        and (os.cpu_count() or 1) > 1
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
+    if not side_by_side:
+        check_croissant(folder, report)
+        check_datapackage(folder, report)
+        return report
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        croissant = pool.submit(_croissant_part, folder)
+        check_datapackage(folder, report)
+        part = croissant.result()
+    report.problems[:0] = part.problems  # in the order a check one after the other gives
+    report.croissant_warnings = part.croissant_warnings
+    report.croissant_records = part.croissant_records
     return report
