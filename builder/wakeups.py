@@ -83,10 +83,12 @@ class FolderWakeups:
         if self._descriptor is None:
             time.sleep(seconds)
             return False
+        # poll, not select: select refuses descriptors numbered 1024 and above
+        waiting = select.poll()
+        waiting.register(self._descriptor, select.POLLIN)
         deadline = time.monotonic() + seconds
         while (remaining := deadline - time.monotonic()) > 0:
-            ready, _, _ = select.select([self._descriptor], [], [], remaining)
-            if not ready:
+            if not waiting.poll(remaining * 1000):
                 return False
             if self.drain():
                 return True

@@ -96,3 +96,21 @@ def test_closing_stops_the_wakeups(wakeups: FolderWakeups) -> None:
     assert not wakeups.active
     (wakeups.folder / "part-1" / "a.md").write_text("x", encoding="utf-8")
     assert wakeups.wait(0.05) is False
+
+
+def test_a_descriptor_numbered_past_1024_still_wakes(tmp_path: Path) -> None:
+    # a long-running process may hold many files; select() cannot wait on such a descriptor
+    import resource
+
+    if resource.getrlimit(resource.RLIMIT_NOFILE)[0] < 1200:
+        pytest.skip("this process may not open 1,200 files")
+    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    try:
+        with FolderWakeups(tmp_path) as late:
+            if not late.active:
+                pytest.skip("no inotify here")
+            _soon(lambda: (tmp_path / "a.md").write_text("x", encoding="utf-8"))
+            assert late.wait(LONG) is True
+    finally:
+        for descriptor in held:
+            os.close(descriptor)
