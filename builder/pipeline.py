@@ -22,20 +22,17 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from builder import accounting, card, release
 from builder.articles import DEFAULT_MAX_BYTES, discover
 from builder.cache import code_fingerprint
 from builder.cache.prune import prune_after_build
-from builder.collect import TableCollector
-from builder.evaluate import EvaluationReport, evaluate, read_gold, read_prediction, score_prediction
 from builder.extract import DEFAULT_EXTRACTOR, get_extractor
 from builder.models import DuplicateFile, RejectedFile
+from builder.out_folder import check_out_folder
 from builder.progress import track
-from builder.release.manifest import input_hashes
-from builder.validate import validate_tables
 from builder.workers import (
     WORK_COUNTS,
     WORKER_STAGES,
@@ -47,16 +44,25 @@ from builder.workers import (
     split_into_chunks,
 )
 
+if TYPE_CHECKING:
+    from builder import release
+    from builder.collect import TableCollector
+    from builder.evaluate import EvaluationReport
+
 __all__ = [
-    "STAGES", "ArticleWork", "BackgroundImport", "BuildReport", "TableCollector", "build", "build_settings",
+    "STAGES", "ArticleWork", "BackgroundImport", "BuildReport", "build", "build_settings",
     "finish_build", "process_files", "with_cache_pruned",
 ]
 
 #: stages timed on every build, in pipeline order
 STAGES = (*WORKER_STAGES, "tables", "validate", "write", "card")
 #: what only the stages after the per-article work need: the pandera models, with pandas and
-#: pandera (~0.45 s to import); the worker processes never import them
-LATER_STAGE_MODULES = ("schema.models",)
+#: pandera (~0.45 s to import), the collector, validation, the release stage and the card (~0.08 s
+#: more); the worker processes never import them, and a pool's workers start before they load
+LATER_STAGE_MODULES = (
+    "schema.models", "builder.collect", "builder.validate", "builder.accounting", "builder.release",
+    "builder.card",
+)
 
 @dataclass(frozen=True)
 class BuildReport:
@@ -162,6 +168,8 @@ def _input_sha256(
     raw_dir: Path, articles: dict[str, str], rejected: Sequence[RejectedFile], unread: Sequence[Path]
 ) -> dict[str, str | None]:
     """The manifest's input hashes from what the workers already hashed; only unread files are looked at."""
+    from builder.release.manifest import input_hashes
+
     hashes: dict[str, str | None] = dict(articles)
     hashes.update({item.source_file: item.raw_sha256 for item in rejected if item.raw_sha256 is not None})
     hashes.update(input_hashes(raw_dir, unread))
@@ -244,7 +252,7 @@ def build(
     started = time.perf_counter()
     with build_settings():
         # an --out folder that cannot be replaced, or overlaps --raw, fails now, not after minutes of work
-        release.check_out_folder(Path(out_dir), Path(raw_dir))
+        check_out_folder(Path(out_dir), Path(raw_dir))
         input_files = discover(raw_dir)
         work = ArticleWork(raw_dir, max_bytes, extractor_name, cache_dir)
         if cache_dir is not None:
@@ -302,6 +310,9 @@ def finish_build(
     new ``TableCollector``) and the files it ``kept``; the files written depend on neither.
     Call it inside ``arrow_memory_pool()``.
     """
+    # the later stages' modules load while the chunks come in (``later``), not before the workers start
+    from builder.collect import TableCollector
+
     extractor = get_extractor(extractor_name)
     timings = dict.fromkeys(STAGES, 0.0)
     counts = dict.fromkeys(WORK_COUNTS, 0)
@@ -315,6 +326,9 @@ def finish_build(
         collector.add(chunk)
         timings["tables"] += time.perf_counter() - started
     (later or BackgroundImport()).wait()
+    from builder import accounting, card, release
+    from builder.validate import validate_tables
+
     if gc.get_freeze_count():  # the modules just imported join the objects collections skip
         gc.freeze()
     rejected = collector.rejected()
@@ -385,6 +399,8 @@ def release_build(
     release's articles at 100,000 articles took 0.8-2.5 s each from pyarrow's default pool
     against 0.4-0.85 s (same tables).
     """
+    from builder import card, release
+
     root = root if root is not None else release.default_root(releases_dir)
     with arrow_memory_pool():
         return release.make_release(
@@ -411,6 +427,8 @@ def score_against_gold(
     ``raw_dir`` is for evaluation-only sets (``shared/corpus/dev-web``) that must never enter
     ``data/`` or a release: their build is deleted once scored.
     """
+    from builder.evaluate import EvaluationReport, evaluate, read_gold, read_prediction, score_prediction
+
     if raw_dir is None:
         return evaluate(build_dir if build_dir is not None else Path("build"), gold_dir)
     gold = read_gold(gold_dir)

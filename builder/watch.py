@@ -31,8 +31,9 @@ from builder.cache.stats import RACY_SECONDS
 from builder.collect import SortedBefore, TableCollector
 from builder.errors import BuilderError
 from builder.extract import DEFAULT_EXTRACTOR
+from builder.out_folder import check_out_folder
 from builder.pipeline import BackgroundImport, BuildReport, build_settings, finish_build, with_cache_pruned
-from builder.release import KeptFiles, check_out_folder
+from builder.release import KeptFiles
 from builder.sources import DEFAULT_MAX_BYTES, scan_inputs
 from builder.wakeups import FolderWakeups
 from builder.workers import ArticleWork, ChunkResult, default_jobs, process_chunks, split_into_chunks

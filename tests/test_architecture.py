@@ -21,6 +21,7 @@ STAGE_RANK = {
     "builder.frontmatter": 1,
     "builder.clean": 1,
     "builder.articles": 1,
+    "builder.out_folder": 1,
     "builder.extract": 2,
     "builder.tables": 3,
     "builder.validate": 4,
@@ -141,6 +142,21 @@ def test_the_build_and_its_workers_start_without_pandas_or_pandera() -> None:
         "import sys\n"
         "import builder.pipeline, builder.workers, builder.collect\n"
         "print(','.join(m for m in ('pandas', 'pandera') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
+
+
+def test_a_build_starts_its_workers_before_loading_the_later_stages() -> None:
+    # the collector, validation, the release stage, the card and evaluation load on the build's
+    # background thread (builder.pipeline.LATER_STAGE_MODULES) while the workers run
+    code = (
+        "import sys\n"
+        "import builder.pipeline, builder.workers\n"
+        "later = ('builder.collect', 'builder.validate', 'builder.accounting', 'builder.release',\n"
+        "         'builder.card', 'builder.evaluate')\n"
+        "print(','.join(m for m in later if m in sys.modules))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builder.articles import DEFAULT_MAX_BYTES, discover, find_duplicates, read_articles
+from builder.collect import TableCollector
 from builder.extract import get_extractor, mentions
 from builder.extract.detect import (
     LATIN_REPORT_VERBS,
@@ -24,7 +25,7 @@ from builder.extract.detect import (
     might_report_event,
 )
 from builder.models import Article, DuplicateFile
-from builder.pipeline import STAGES, ArticleWork, TableCollector, build, process_files
+from builder.pipeline import STAGES, ArticleWork, build, process_files
 from builder.release.manifest import input_hashes
 from builder.tables import build_tables
 from builder.workers import split_into_chunks

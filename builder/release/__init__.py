@@ -7,11 +7,10 @@ Modules: ``folders`` (crash-safe folder swap, path safety, lock), ``manifest`` (
 
 from __future__ import annotations
 
+from builder.out_folder import check_out_folder, check_replaceable
 from builder.release.changelog import changes_markdown, write_index
 from builder.release.diff import DiffReport, diff, diff_folders
 from builder.release.folders import (
-    check_out_folder,
-    check_replaceable,
     clean_leftovers,
     read_manifest,
     release_lock,
