@@ -93,6 +93,13 @@ def test_only_the_cli_imports_typer(path: Path) -> None:
     assert not any(name == "typer" or name.startswith("typer.") for name in _imports(path))
 
 
+def _output_of(code: str) -> str:
+    """What ``code`` prints when run by a fresh Python in the repository (it must succeed)."""
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
 def test_library_imports_without_typer() -> None:
     code = (
         "import sys\n"
@@ -107,9 +114,7 @@ def test_library_imports_without_typer() -> None:
         "        importlib.import_module(info.name)\n"
         "print('ok')\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "ok"
+    assert _output_of(code) == "ok"
 
 
 def test_help_does_not_import_heavy_libraries() -> None:
@@ -119,9 +124,7 @@ def test_help_does_not_import_heavy_libraries() -> None:
         "heavy = [m for m in ('pandas', 'pandera', 'datasets', 'pyarrow', 'polars') if m in sys.modules]\n"
         "print(','.join(heavy))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == ""
+    assert _output_of(code) == ""
 
 
 def test_cli_has_no_loops_or_file_writes() -> None:
@@ -143,9 +146,7 @@ def test_the_build_and_its_workers_start_without_pandas_or_pandera() -> None:
         "import builder.pipeline, builder.workers, builder.collect\n"
         "print(','.join(m for m in ('pandas', 'pandera') if m in sys.modules))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == ""
+    assert _output_of(code) == ""
 
 
 def test_a_build_starts_its_workers_before_loading_the_later_stages() -> None:
@@ -158,6 +159,4 @@ def test_a_build_starts_its_workers_before_loading_the_later_stages() -> None:
         "         'builder.card', 'builder.evaluate')\n"
         "print(','.join(m for m in later if m in sys.modules))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == ""
+    assert _output_of(code) == ""
