@@ -29,6 +29,7 @@ import pyarrow as pa
 from builder.articles import DEFAULT_MAX_BYTES, discover
 from builder.cache import code_fingerprint
 from builder.cache.prune import prune_after_build
+from builder.collect import TableCollector
 from builder.extract import DEFAULT_EXTRACTOR, get_extractor
 from builder.models import DuplicateFile, RejectedFile
 from builder.out_folder import check_out_folder
@@ -46,7 +47,6 @@ from builder.workers import (
 
 if TYPE_CHECKING:
     from builder import release
-    from builder.collect import TableCollector
     from builder.evaluate import EvaluationReport
 
 __all__ = [
@@ -57,11 +57,10 @@ __all__ = [
 #: stages timed on every build, in pipeline order
 STAGES = (*WORKER_STAGES, "tables", "validate", "write", "card")
 #: what only the stages after the per-article work need: the pandera models, with pandas and
-#: pandera (~0.45 s to import), the collector, validation, the release stage and the card (~0.08 s
-#: more); the worker processes never import them, and a pool's workers start before they load
+#: pandera (~0.45 s to import), validation, the release stage and the card (~0.08 s more); the
+#: worker processes never import them, and a pool's workers start before they load
 LATER_STAGE_MODULES = (
-    "schema.models", "builder.collect", "builder.validate", "builder.accounting", "builder.release",
-    "builder.card",
+    "schema.models", "builder.validate", "builder.accounting", "builder.release", "builder.card",
 )
 
 @dataclass(frozen=True)
@@ -310,9 +309,6 @@ def finish_build(
     new ``TableCollector``) and the files it ``kept``; the files written depend on neither.
     Call it inside ``arrow_memory_pool()``.
     """
-    # the later stages' modules load while the chunks come in (``later``), not before the workers start
-    from builder.collect import TableCollector
-
     extractor = get_extractor(extractor_name)
     timings = dict.fromkeys(STAGES, 0.0)
     counts = dict.fromkeys(WORK_COUNTS, 0)

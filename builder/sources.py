@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import stat
 import unicodedata
-from collections.abc import Sequence
 from pathlib import Path
 
 from builder.errors import ArticleError, BuilderError
@@ -104,44 +103,6 @@ def is_readable_file(path: Path, raw_dir: Path) -> bool:
         return target.is_relative_to(raw_dir.resolve()) and stat.S_ISREG(target.stat().st_mode)
     except (OSError, RuntimeError):
         return False
-
-
-def readable_files(paths: Sequence[Path], raw_dir: Path) -> list[bool]:
-    """``is_readable_file`` of every path, resolving each folder once instead of every path.
-
-    A path that is itself a regular file (not a link) is inside ``raw_dir`` when its folder,
-    links resolved, is; links are resolved one by one. ``is_readable_file`` resolves the path
-    and ``raw_dir`` each time: ~35 µs a file, 0.35 s for 10,000 files.
-
-    Example: ``readable_files([raw / "a.md", raw / "link-out.md"], raw)`` → ``[True, False]``
-    """
-    try:
-        root = raw_dir.resolve()
-    except (OSError, RuntimeError):
-        return [False] * len(paths)
-    #: folder as spelled → whether it is inside ``root`` once its links are resolved
-    inside: dict[str, bool] = {}
-    readable = []
-    for path in paths:
-        try:
-            info = os.lstat(path)
-        except OSError:
-            readable.append(False)
-            continue
-        if stat.S_ISLNK(info.st_mode):
-            readable.append(is_readable_file(path, raw_dir))
-            continue
-        if not stat.S_ISREG(info.st_mode):
-            readable.append(False)
-            continue
-        folder = os.path.dirname(path)
-        if folder not in inside:
-            try:
-                inside[folder] = Path(folder or ".").resolve(strict=True).is_relative_to(root)
-            except (OSError, RuntimeError):
-                inside[folder] = False
-        readable.append(inside[folder])
-    return readable
 
 
 def open_input(path: Path, raw_dir: Path, max_bytes: int) -> tuple[str, bytes]:

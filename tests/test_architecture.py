@@ -150,12 +150,12 @@ def test_the_build_and_its_workers_start_without_pandas_or_pandera() -> None:
 
 
 def test_a_build_starts_its_workers_before_loading_the_later_stages() -> None:
-    # the collector, validation, the release stage, the card and evaluation load on the build's
-    # background thread (builder.pipeline.LATER_STAGE_MODULES) while the workers run
+    # validation, the release stage, the card and evaluation load on the build's background
+    # thread (builder.pipeline.LATER_STAGE_MODULES) while the workers run
     code = (
         "import sys\n"
         "import builder.pipeline, builder.workers\n"
-        "later = ('builder.collect', 'builder.validate', 'builder.accounting', 'builder.release',\n"
+        "later = ('builder.validate', 'builder.accounting', 'builder.release',\n"
         "         'builder.card', 'builder.evaluate')\n"
         "print(','.join(m for m in later if m in sys.modules))\n"
     )

@@ -15,9 +15,7 @@ from builder.errors import ArticleError, BuilderError
 from builder.sources import (
     discover,
     display_name,
-    is_readable_file,
     open_input,
-    readable_files,
     relative_name,
     scan_inputs,
 )
@@ -115,7 +113,7 @@ def test_scan_inputs_refuses_what_discover_refuses(tmp_path: Path) -> None:
     assert scanned.value.line() == discovered.value.line()
 
 
-def _outside_links(raw: Path) -> list[Path]:
+def _outside_links(raw: Path) -> None:
     """Links that lead out of ``raw``: to a file, to a folder holding articles, broken, looping."""
     outside = raw.parent / "outside"
     (outside / "sub").mkdir(parents=True)
@@ -126,82 +124,3 @@ def _outside_links(raw: Path) -> list[Path]:
     (raw / "broken.md").symlink_to(raw / "missing.md")
     (raw / "loop.md").symlink_to(raw / "loop.md")
     (raw / "b" / "up.md").symlink_to(Path("..") / "a.md")
-    return [
-        raw / "outdir" / "p.md", raw / "linked" / "x.md",
-        raw / "b" / ".." / "a.md", raw / ".." / "outside" / "o.md",
-    ]
-
-
-def test_readable_files_agrees_with_is_readable_file_on_a_tricky_tree(tmp_path: Path) -> None:
-    raw = _tricky_tree(tmp_path)
-    # paths through a linked folder: discover never gives them, a caller may
-    spelled = _outside_links(raw)
-    paths = [*discover(raw), *spelled, raw / "absent.md"]
-    expected = [is_readable_file(path, raw) for path in paths]
-    assert readable_files(paths, raw) == expected
-    assert expected.count(False) >= 8  # the folder, FIFO, links out, broken, looping, absent...
-    readable = dict(zip(paths, expected, strict=True))
-    assert readable[raw / "a.md"] and readable[raw / "link.md"] and readable[raw / "b" / "up.md"]
-    assert not readable[raw / "outdir" / "p.md"] and readable[raw / "linked" / "x.md"]
-
-
-def test_readable_files_when_the_raw_folder_itself_is_a_link(tmp_path: Path) -> None:
-    raw = _tricky_tree(tmp_path)
-    alias = tmp_path / "alias"
-    alias.symlink_to(raw)
-    paths = discover(alias)
-    assert readable_files(paths, alias) == [is_readable_file(path, alias) for path in paths]
-    assert readable_files(paths, raw) == [is_readable_file(path, raw) for path in paths]
-
-
-#: what a generated entry of the raw folder is
-KINDS = st.sampled_from(
-    ["file", "folder", "link-in", "link-out", "link-folder-in", "link-folder-out", "broken"]
-)
-
-
-@given(entries=st.lists(st.tuples(st.sampled_from(["a", "b", "c/d", "c/e", "f/g/h"]), KINDS), max_size=10))
-def test_readable_files_equals_is_readable_file_on_generated_trees(entries: list[tuple[str, str]]) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder)
-        raw, outside = root / "raw", root / "outside"
-        raw.mkdir()
-        (outside / "dir").mkdir(parents=True)
-        (outside / "o.md").write_text("x", encoding="utf-8")
-        (outside / "dir" / "x.md").write_text("x", encoding="utf-8")
-        (raw / "target.md").write_text("x", encoding="utf-8")
-        for name, kind in entries:
-            path = raw / f"{name}.md"
-            if path.exists() or path.is_symlink():
-                continue
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except (FileExistsError, NotADirectoryError):  # a parent is a file or link already
-                continue
-            if kind == "file":
-                path.write_text("x", encoding="utf-8")
-            elif kind == "folder":
-                path.mkdir()
-                (path / "x.md").write_text("x", encoding="utf-8")
-            elif kind == "link-in":
-                path.symlink_to(raw / "target.md")
-            elif kind == "link-out":
-                path.symlink_to(outside / "o.md")
-            elif kind == "link-folder-in":
-                path.symlink_to(raw)
-            elif kind == "link-folder-out":
-                path.symlink_to(outside / "dir")
-            else:
-                path.symlink_to(raw / "nowhere.md")
-        # every .md entry three folders deep, also through linked folders (discover enters none)
-        paths, folders = [], [raw]
-        for _ in range(3):
-            below = []
-            for folder_path in folders:
-                for entry in sorted(folder_path.iterdir()):
-                    paths.append(entry)
-                    if entry.is_dir():
-                        below.append(entry)
-            folders = below
-        paths = [path for path in paths if path.name.endswith(".md")][:80]
-        assert readable_files(paths, raw) == [is_readable_file(path, raw) for path in paths]

@@ -58,12 +58,17 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.fixture
-def raw(corpus: Path, tmp_path: Path) -> Path:
+def aged_copy(corpus: Path, tmp_path: Path) -> Path:
+    """A copy of ``corpus`` in ``tmp_path/raw`` whose files are all old (none is racy)."""
     folder = tmp_path / "raw"
     shutil.copytree(corpus, folder)
     age(folder)
     return folder
+
+
+@pytest.fixture
+def raw(corpus: Path, tmp_path: Path) -> Path:
+    return aged_copy(corpus, tmp_path)
 
 
 def test_rebuild_after_nothing_changed_reuses_every_chunk(raw: Path, tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ from builder.release.kept_files import KEPT_CONFIGS, same_table
 from builder.tables import Tables
 from builder.watch import ResidentBuild
 from builder.workers import ArticleWork, process_chunks, split_into_chunks
-from tests.test_watch import OLD, age, edit, same_as_fresh
+from tests.test_watch import OLD, age, aged_copy, edit, same_as_fresh
 
 
 @pytest.fixture(scope="module")
@@ -40,10 +40,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def raw(corpus: Path, tmp_path: Path) -> Path:
-    folder = tmp_path / "raw"
-    shutil.copytree(corpus, folder)
-    age(folder)
-    return folder
+    return aged_copy(corpus, tmp_path)
 
 
 def without_events(path: Path, when: float) -> None:

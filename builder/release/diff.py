@@ -217,8 +217,8 @@ def diff_table(
             _anchors(new, new_rows, [key for key in new_rows if key not in old_rows]),
         )
         pairs.update(extra)
-        old_ids, new_ids = canonical_column(old.column("event_id")), canonical_column(new.column("event_id"))
-        renamed = {old_ids[old_rows[key]]: new_ids[new_rows[target]] for key, target in extra.items()}
+        # an event's key starts with its id (DIFF_KEYS)
+        renamed = {key[0]: target[0] for key, target in extra.items()}
     matched_new = set(pairs.values())
     result.removed = [_key_dict(keys, key) for key in sorted(old_rows, key=repr) if key not in pairs]
     result.added = [_key_dict(keys, key) for key in sorted(new_rows, key=repr) if key not in matched_new]

@@ -29,7 +29,7 @@ from builder.release.folders import MANIFEST_NAME
 from builder.release.json_rows import sort_by_key, type_name
 from builder.release.json_text import indented_json
 from builder.release.kept_files import KEPT_CONFIGS, KeptFiles, ShardInMemory
-from builder.sources import display_name, is_readable_file, readable_files, relative_name, scan_inputs
+from builder.sources import display_name, is_readable_file, relative_name, scan_inputs
 from builder.validate import QUARANTINE_COLUMNS, ValidationResult
 
 #: file name of every table's single shard inside its config folder
@@ -160,14 +160,13 @@ def input_hashes(raw_dir: Path, input_files: Sequence[Path]) -> dict[str, str | 
     An entry that is not a regular file inside ``raw_dir`` (a folder named ``x.md``, a FIFO, a
     link leading outside) maps to ``None``: it is never read.
     """
-    paths = [path if isinstance(path, Path) else Path(path) for path in input_files]
     hashes = {}
-    for path, readable in zip(paths, readable_files(paths, raw_dir), strict=True):
+    for path in map(Path, input_files):
         try:
             relative = relative_name(path, raw_dir)
         except ValueError:
             relative = path.absolute().relative_to(raw_dir.absolute()).as_posix()
-        hashes[display_name(relative)] = sha256_file(path) if readable else None
+        hashes[display_name(relative)] = sha256_file(path) if is_readable_file(path, raw_dir) else None
     return dict(sorted(hashes.items()))
 
 
