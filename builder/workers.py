@@ -32,12 +32,13 @@ from pathlib import Path
 import pyarrow as pa
 
 from builder.articles import parse_input, read_input
-from builder.cache.chunks import ChunkCache, ChunkRows, FileOutcome, read_entry, write_entry
+from builder.cache.chunks import ChunkCache, ChunkRows, FileOutcome, read_entry
 from builder.cache.stats import StatIndex, StatRecord
 from builder.extract import Extractor, get_extractor
 from builder.extract.detect import detector_for
 from builder.models import Extraction, RejectedFile
 from builder.sources import relative_name
+from builder.spool import SpooledRows, read_spooled, spool_rows
 from builder.tables import TableRows
 
 #: average input files per chunk handed to a worker (small enough to balance, large enough to amortize)
@@ -76,8 +77,9 @@ class ChunkResult:
     entry: Path | None = None
     #: (source_file, sha256) of the chunk's readable files, to check ``entry`` against
     files: list[tuple[str, str]] | None = None
-    #: ``entry`` is a file of the build's private spool, deleted once read
-    spooled: bool = False
+    #: where a pool worker left the rows in the build's spool (``builder.spool``): ``resolve``
+    #: reads them into ``rows`` and deletes the file; None when the rows came another way
+    spooled: SpooledRows | None = None
 
 
 @dataclass
@@ -356,32 +358,37 @@ def _run_in_process_worker(chunk: Sequence[tuple[int, Path]]) -> ChunkResult:
     if result.rows is None or _process_spool is None:
         return result
     # a pickled copy goes through a pipe the parent drains between its own work, and a worker
-    # waits at a full pipe; a spool file is written at once and read without unpickling
-    path = _process_spool / f"{os.getpid()}-{next(_spooled_chunks)}.chunk"
-    if not write_entry(path, result.rows):
+    # waits at a full pipe; a spool file is written at once and read without unpickling the rows
+    path = _process_spool / f"{os.getpid()}-{next(_spooled_chunks)}.rows"
+    spooled = spool_rows(path, result.rows)
+    if spooled is None:
         return result
-    files = [(item.source_file, item.raw_sha256) for item in result.rows.files]
-    return replace(result, rows=None, entry=path, files=files, spooled=True)
+    return replace(result, rows=None, spooled=spooled)
 
 
 def resolve(result: ChunkResult, chunk: Sequence[tuple[int, Path]], work: ArticleWork) -> ChunkResult:
-    """``result`` with its rows read from its cache entry or spool file; the chunk is processed
-    again here if the file went missing or was damaged after the worker wrote it (someone cleared
-    the cache). Reading a cache entry counts as "cache" time; reading a spool file is the pool's
-    hand-over, like unpickling, and counts as no stage.
+    """``result`` with its rows read from its cache entry or spool file (``builder.spool``); the
+    chunk is processed again here if the file went missing or was damaged after the worker wrote
+    it (someone cleared the cache or the temporary folder). A spool file is deleted once read.
+    Reading a cache entry counts as "cache" time; reading a spool file is the pool's hand-over,
+    like unpickling, and counts as no stage.
     """
-    if result.rows is not None or result.entry is None:
+    if result.rows is not None:
+        return result
+    if result.spooled is not None:
+        rows = read_spooled(result.spooled)
+        with contextlib.suppress(OSError):
+            result.spooled.path.unlink()
+        if rows is None:
+            return ArticleWorker(replace(work, cache_dir=None)).run(chunk)
+        return replace(result, rows=rows)
+    if result.entry is None:
         return result
     started = time.process_time()
     rows = read_entry(result.entry, result.files)
-    if result.spooled:
-        with contextlib.suppress(OSError):
-            result.entry.unlink()
     if rows is None:
         return ArticleWorker(replace(work, cache_dir=None)).run(chunk)
-    seconds = result.seconds
-    if not result.spooled:
-        seconds = {**seconds, "cache": seconds["cache"] + time.process_time() - started}
+    seconds = {**result.seconds, "cache": result.seconds["cache"] + time.process_time() - started}
     return replace(result, rows=rows, seconds=seconds, entry=None, files=None)
 
 

@@ -31,6 +31,7 @@ STAGE_RANK = {
     "builder.card": 7,
     "builder.cache": 8,
     "builder.accounting": 8,
+    "builder.spool": 8,
     "builder.workers": 8,
     "builder.collect": 8,
     "builder.pipeline": 9,

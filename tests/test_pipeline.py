@@ -381,7 +381,7 @@ def test_pool_workers_without_a_cache_hand_rows_back_through_a_spool_that_is_rem
     for chunk in process_files(discover(RAW), work, 2, chunk_size=3):
         spooled.append(chunk.spooled)
         collector.add(chunk)
-    assert spooled and all(spooled)
+    assert spooled and all(item is not None for item in spooled)
     assert_same_tables(collector.tables(collector.duplicates()), expected)
     assert list(scratch.iterdir()) == []
 
@@ -410,8 +410,8 @@ def test_a_spool_file_that_vanished_before_it_was_read_is_processed_again(tmp_pa
     spool.mkdir()
     workers._start_process_worker(work, spool)
     result = workers._run_in_process_worker(chunk)
-    assert result.spooled and result.rows is None and result.entry.parent == spool
-    result.entry.unlink()
+    assert result.spooled is not None and result.rows is None and result.spooled.path.parent == spool
+    result.spooled.path.unlink()
     again = workers.resolve(result, chunk, work)
     assert again.rows.files == plain.rows.files and again.indexes == plain.indexes
     assert all(again.rows.tables[name].equals(plain.rows.tables[name]) for name in plain.rows.tables)

@@ -47,7 +47,7 @@ REFRESH_SECONDS = 24 * 3600
 #: or its rows: a folder or file of ``builder/``, or a module's path relative to it
 LATER_STAGES = (
     "__main__.py", "accounting.py", "card", "cli.py", "collect.py", "documents.py", "evaluate",
-    "pipeline.py", "progress.py", "release", "validate.py", "cache/prune.py",
+    "pipeline.py", "progress.py", "release", "spool.py", "validate.py", "cache/prune.py",
 )
 
 _PACKAGE = Path(__file__).resolve().parents[1]

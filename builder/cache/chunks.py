@@ -7,7 +7,6 @@ Arrow IPC stream per table whose rows carry an extra ``FILE_COLUMN``.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -91,7 +90,7 @@ def _in_order(positions: pa.Array) -> bool:
 
 
 @cache
-def _entry_schema(table: str) -> pa.Schema:
+def entry_schema(table: str) -> pa.Schema:
     return ARROW_SCHEMAS[table].append(pa.field(FILE_COLUMN, pa.int32(), nullable=False))
 
 
@@ -223,20 +222,6 @@ def _encode_entry(rows: ChunkRows) -> bytes:
     return MAGIC + struct.pack("<I", len(header)) + header + b"".join(streams)
 
 
-def write_entry(path: Path, rows: ChunkRows) -> bool:
-    """Write ``rows`` in the entry layout at ``path``, in place (for a private spool, not the cache).
-
-    False when it could not be written (a full or read-only disk); nothing is raised.
-    """
-    try:
-        path.write_bytes(_encode_entry(rows))
-    except OSError:
-        with contextlib.suppress(OSError):
-            path.unlink()
-        return False
-    return True
-
-
 def _read_header(path: Path) -> tuple[dict, int] | None:
     """The header of an entry and where its streams start, or None when it is not a readable entry."""
     try:
@@ -292,7 +277,7 @@ def _read_entry(path: Path) -> ChunkRows | None:
             if offset < 0 or size < 0 or body + offset + size > len(data):
                 return None
             tagged = pa.ipc.open_stream(buffer.slice(body + offset, size)).read_all()
-            if not tagged.schema.equals(_entry_schema(name)):
+            if not tagged.schema.equals(entry_schema(name)):
                 return None
             position = tagged.column(FILE_COLUMN).combine_chunks()
             if len(position) and (pc.min(position).as_py() < 0 or pc.max(position).as_py() >= len(files)):
