@@ -86,6 +86,17 @@ def two_file_chunk() -> ChunkRows:
     return chunk_of((raw, article, full_extraction(article.article_id)), (b"x", rejected, None))
 
 
+def two_article_members(first_events, second_events) -> list[tuple[bytes, object, Extraction]]:
+    """The seed article and a copy under another name, with ``first_events`` and ``second_events``."""
+    raw, article = seed_article()
+    other_raw = raw.replace(b"cnis", b"cnis-copy", 1)
+    other = parse_article(other_raw, "copy.md")
+    return [
+        (raw, article, Extraction(article.article_id, "rules", "1", tuple(first_events))),
+        (other_raw, other, Extraction(other.article_id, "rules", "1", tuple(second_events))),
+    ]
+
+
 texts = st.text(alphabet=st.sampled_from("论坛在京举办。ab “”\n\t0"), max_size=12)
 optional_dates = st.none() | st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31))
 evidences = st.builds(Evidence, texts, st.integers(0, 10**6), st.integers(0, 10**6))

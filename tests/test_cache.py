@@ -8,10 +8,8 @@ import shutil
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builder.articles import parse_article
 from builder.cache import CACHEDIR_TAG, USED_MARKER, fingerprint_of, fingerprinted_files
 from builder.cache.chunks import ChunkCache, ChunkRows
-from builder.models import Extraction
 from tests.chunk_rows import (
     REPO,
     assert_same_rows,
@@ -20,6 +18,7 @@ from tests.chunk_rows import (
     full_extraction,
     keys,
     seed_article,
+    two_article_members,
     two_file_chunk,
 )
 
@@ -122,25 +121,18 @@ def test_the_fingerprint_follows_rules_lexicons_rows_and_schema_but_not_later_st
 @settings(max_examples=40, deadline=None)
 @given(st.lists(events, max_size=3), st.lists(events, max_size=2))
 def test_any_extractions_round_trip_and_split_back_per_file(tmp_path_factory, first_events, second_events):
-    raw, article = seed_article()
-    other_raw = raw.replace(b"cnis", b"cnis-copy", 1)
-    other = parse_article(other_raw, "copy.md")
-    rows = chunk_of(
-        (raw, article, Extraction(article.article_id, "rules", "1", tuple(first_events))),
-        (other_raw, other, Extraction(other.article_id, "rules", "1", tuple(second_events))),
-    )
+    first, second_member = two_article_members(first_events, second_events)
+    rows = chunk_of(first, second_member)
     cache = ChunkCache(tmp_path_factory.mktemp("cache"), "rules", "1")
     cache.put(rows)
     assert_same_rows(cache.get(keys(rows)), rows)
     # the second file alone, then both again in the other order of sources
     second = ChunkRows.merge([rows.files[1]], [rows.select({1: 0})])
-    extraction = Extraction(other.article_id, "rules", "1", tuple(second_events))
-    assert_same_rows(second, chunk_of((other_raw, other, extraction)))
+    assert_same_rows(second, chunk_of(second_member))
     assert_same_rows(ChunkRows.merge(rows.files, [rows.select({1: 1}), rows.select({0: 0})]), rows)
     # one part whose rows are not in file order still comes out in file order
     swapped = ChunkRows.merge([rows.files[1], rows.files[0]], [rows.select({0: 1, 1: 0})])
-    first = Extraction(article.article_id, "rules", "1", tuple(first_events))
-    assert_same_rows(swapped, chunk_of((other_raw, other, extraction), (raw, article, first)))
+    assert_same_rows(swapped, chunk_of(second_member, first))
 
 
 def test_a_killed_writers_temporary_file_is_never_read(tmp_path):

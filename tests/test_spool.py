@@ -10,11 +10,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builder.articles import parse_article
 from builder.cache.chunks import ChunkRows
 from builder.models import Extraction, RejectedFile
 from builder.spool import SpooledRows, read_spooled, spool_rows
-from tests.chunk_rows import assert_same_rows, chunk_of, events, seed_article, two_file_chunk
+from tests.chunk_rows import (
+    assert_same_rows,
+    chunk_of,
+    events,
+    seed_article,
+    two_article_members,
+    two_file_chunk,
+)
 
 
 def test_rows_files_and_rejections_round_trip(tmp_path):
@@ -45,13 +51,7 @@ def test_a_chunk_without_rows_in_some_tables_round_trips(tmp_path):
 @settings(max_examples=40, deadline=None)
 @given(st.lists(events, max_size=3), st.lists(events, max_size=2))
 def test_any_extractions_round_trip(tmp_path_factory, first_events, second_events):
-    raw, article = seed_article()
-    other_raw = raw.replace(b"cnis", b"cnis-copy", 1)
-    other = parse_article(other_raw, "copy.md")
-    rows = chunk_of(
-        (raw, article, Extraction(article.article_id, "rules", "1", tuple(first_events))),
-        (other_raw, other, Extraction(other.article_id, "rules", "1", tuple(second_events))),
-    )
+    rows = chunk_of(*two_article_members(first_events, second_events))
     spooled = spool_rows(tmp_path_factory.mktemp("spool") / "chunk.rows", rows)
     assert_same_rows(read_spooled(spooled), rows)
 
