@@ -54,6 +54,25 @@ class ChunkParts:
         )
 
 
+class HollowTable:
+    """Stands in for a chunk's table whose every row the sorted tables of a ``SortedBefore`` hold.
+
+    Only its number of rows is kept (``SortedBefore.hollowed``): a collection splicing from those
+    tables copies the chunk's rows from them and never reads the chunk's own copy, which a
+    resident build would otherwise keep beside them (about 330 MiB at 100,000 articles).
+    """
+
+    __slots__ = ("num_rows",)
+
+    def __init__(self, num_rows: int) -> None:
+        self.num_rows = num_rows
+
+
+def is_hollow(rows: ChunkRows) -> bool:
+    """Whether some table of ``rows`` is a ``HollowTable`` (its rows live only in sorted tables)."""
+    return any(isinstance(table, HollowTable) for table in rows.tables.values())
+
+
 class SortedBefore:
     """The sorted tables of a previous collection and where each chunk's rows went in them.
 
@@ -79,6 +98,36 @@ class SortedBefore:
         """Where the rows of table ``name`` of chunk ``rows`` went, if it is a chunk of this collection."""
         found = self.placed.get(id(rows))
         return found[1][name] if found is not None and found[0] is rows else None
+
+    def hollowed(self, rows: ChunkRows) -> ChunkRows:
+        """``rows`` without its tables' data when ``tables`` hold every one of its rows.
+
+        The hollow copy (``HollowTable`` tables, the same files and positions) takes ``rows``'
+        place here, so the next collection copies its rows from ``tables``. ``rows`` comes back
+        as it is when it is not a chunk of this collection, is hollow already, or lost rows on
+        the way (a duplicate file's are dropped from ``tables``, and may be needed again).
+        """
+        found = self.placed.get(id(rows))
+        parts = self.parts_of(rows)
+        if found is None or found[0] is not rows or parts is None or is_hollow(rows):
+            return rows
+        where = found[1]
+        if set(where) != set(rows.tables) or any(bool((rows_at < 0).any()) for rows_at in where.values()):
+            return rows
+        # what is kept is copied: a zero-copy slice of a column would keep alive the whole buffer the
+        # chunk was read into (a spool file or cache entry holds all four tables in one)
+        tables = {name: HollowTable(table.num_rows) for name, table in rows.tables.items()}
+        positions = {name: pa.array(np.array(values), pa.int32()) for name, values in rows.positions.items()}
+        hollow = ChunkRows(rows.files, tables, positions)  # type: ignore[arg-type]
+        kept_parts = ChunkParts(
+            positions={name: np.array(position) for name, position in parts.positions.items()},
+            rejected=parts.rejected,
+            light=parts.light.take(pa.array(np.arange(parts.light.num_rows, dtype=np.int64))),
+        )
+        del self.placed[id(rows)], self.parts[id(rows)]
+        self.placed[id(hollow)] = (hollow, where)
+        self.parts[id(hollow)] = (hollow, kept_parts)
+        return hollow
 
 
 class TableCollector:
@@ -209,7 +258,14 @@ class TableCollector:
             table = self._spliced(name, pieces, order) if self.before is not None else None
             if table is not None:
                 self.spliced.append(name)
+            elif len(order) and any(isinstance(piece, HollowTable) for piece in pieces):
+                raise RuntimeError(
+                    f"the previous {name} table holding a hollow chunk's rows is gone; "
+                    "hollow chunks must be forgotten when a build fails"
+                )
             else:
+                # (with no row to take, a hollow piece is not needed either)
+                pieces = [piece for piece in pieces if not isinstance(piece, HollowTable)]
                 # one contiguous copy first: taking from 1,500 chunks of long strings is 20x slower
                 table = pa.concat_tables([empty[name], *pieces]).combine_chunks()
                 table = table.take(pa.array(order, pa.int64()))
@@ -274,7 +330,13 @@ class TableCollector:
         # a run ends where the source changes or its rows stop following each other
         breaks = np.flatnonzero((np.diff(new) != 0) | (np.diff(source_rows) != 1)) + 1
         if len(breaks) + 1 > max(1, len(order) // self.rows_per_piece):
-            return None
+            if not any(isinstance(piece, HollowTable) for piece in pieces):
+                return None
+            # too many runs to slice, and hollow chunks' rows exist only in ``previous``: take them
+            source = pa.concat_tables(parts).combine_chunks()
+            if len(parts) > 1:
+                source_rows[new] += previous.num_rows
+            return source.take(pa.array(source_rows, pa.int64()))
         bounds = np.concatenate([[0], breaks, [len(order)]])
         slices = [
             parts[int(new[start])].slice(int(source_rows[start]), int(end - start))

@@ -6,6 +6,7 @@ helpers against the code they stand for.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -22,6 +23,7 @@ from bench.generate import generate
 from builder.articles import DEFAULT_MAX_BYTES, discover
 from builder.card.facts import _sources_and_range
 from builder.collect import SortedBefore, TableCollector
+from builder.errors import BuilderError
 from builder.extract import DEFAULT_EXTRACTOR
 from builder.release.json_text import indented_json
 from builder.release.kept_files import KEPT_CONFIGS, same_table
@@ -202,3 +204,95 @@ def test_a_collection_of_other_rows_is_not_spliced_from(raw: Path) -> None:
     other = list(process_chunks(chunks, work, 1))  # equal rows, other objects: nothing to copy
     assert all(before.rows_in(result.rows, "articles") is None for result in other)
     assert_same_tables(collect(other, before)[0], collect(other)[0])
+
+
+def test_kept_chunks_let_go_of_rows_the_sorted_tables_hold(raw: Path, tmp_path: Path) -> None:
+    from builder.collect import is_hollow
+
+    # one chunk also holds a copy of another chunk's file: its copy's rows are dropped as a
+    # duplicate's, so that chunk keeps its own rows
+    chunks = split_into_chunks(discover(raw))
+    shutil.copy(chunks[0][0][1], chunks[2][0][1])
+    age(raw)
+    resident = ResidentBuild(raw, tmp_path / "build", jobs=1)
+    first = resident.build()
+    assert first.duplicates
+    kept = [result.rows for result, _ in resident._kept.values()]
+    whole = [rows for rows in kept if not is_hollow(rows)]
+    assert len(kept) == len(chunks) and len(whole) == 1
+    assert any(item.source_file == chunks[2][0][1].relative_to(raw).as_posix() for item in whole[0].files)
+    # the rows of hollow chunks are nowhere but in the sorted tables
+    assert all(resident._sorted.rows_in(rows, "articles") is not None for rows in kept)
+    edit(chunks[1][1][1], OLD + 1)
+    second = resident.build()
+    assert second.work["cached"] == sum(len(chunk) for chunk in chunks) - len(chunks[1])
+    same_as_fresh(raw, tmp_path / "build", tmp_path)
+
+
+def test_after_a_failed_build_the_next_gives_the_fresh_folder(raw: Path, tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    resident = ResidentBuild(raw, out, jobs=1)
+    resident.build()
+    changed = sorted(raw.rglob("*-e.md"))[0]
+    edit(changed, OLD + 1)
+    chunks = split_into_chunks(discover(raw))
+    size = next(len(chunk) for chunk in chunks if any(path == changed for _, path in chunk))
+    # failing at its --out check, a build has touched nothing: every unchanged chunk is kept
+    shutil.rmtree(out)
+    out.mkdir()
+    (out / "notes.txt").write_text("precious", encoding="utf-8")
+    with pytest.raises(BuilderError):
+        resident.build()
+    shutil.rmtree(out)
+    assert resident.build().work["cached"] == sum(len(chunk) for chunk in chunks) - size
+    same_as_fresh(raw, out, tmp_path)
+    # failing at its card (no such gold folder), a build has given up the previous sorted tables:
+    # the chunks whose rows only they held are processed again
+    edit(sorted(raw.rglob("*-e.md"))[1], OLD + 2)
+    resident.gold_dir = tmp_path / "no-gold"
+    with pytest.raises(BuilderError):
+        resident.build()
+    resident.gold_dir = None
+    assert resident.build().work["cached"] == 0
+    same_as_fresh(raw, out, tmp_path)
+    edit(sorted(raw.rglob("*-e.md"))[2], OLD + 3)
+    assert resident.build().work["cached"] > 0
+    same_as_fresh(raw, out, tmp_path)
+
+
+def test_a_splice_of_too_many_runs_takes_hollow_chunks_rows_from_the_sorted_tables(raw: Path) -> None:
+    chunks = split_into_chunks(discover(raw))
+    work = ArticleWork(raw, DEFAULT_MAX_BYTES, DEFAULT_EXTRACTOR, None)
+    first = list(process_chunks(chunks, work, 1))
+    _, before = collect(first)
+    hollow = [dataclasses.replace(result, rows=before.hollowed(result.rows)) for result in first]
+    edit(chunks[1][0][1], OLD + 1)
+    edit(chunks[3][2][1], OLD + 1)
+    second = list(process_chunks(chunks, work, 1))
+    mixed = [second[index] if index in (1, 3) else result for index, result in enumerate(hollow)]
+    plain = [second[index] if index in (1, 3) else result for index, result in enumerate(first)]
+    # one piece per row at most: splicing gives way to taking rows from the previous tables
+    collector = TableCollector(before, remember=True, rows_per_piece=10**9)
+    for result in mixed:
+        collector.add(result)
+    taken = collector.tables(collector.duplicates())
+    assert_same_tables(taken, collect(plain)[0])
+
+
+def test_an_empty_table_of_hollow_chunks_is_collected_empty(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for number in range(150):  # articles that report no event: the event tables stay empty
+        path = raw / f"{number:04d}.md"
+        path.write_text(
+            f'---\ntitle: "安全常识第{number}篇"\nurl: https://example.org/{number}.html\nsource: "示例"\n'
+            "date: 2024-01-02\nfetch_date: 2024-01-03T00:00:00\n---\n\n"
+            f"本文介绍一般的安全常识，编号{number}。\n",
+            encoding="utf-8",
+        )
+    age(raw)
+    resident = ResidentBuild(raw, tmp_path / "build", jobs=1)
+    assert resident.build().counts["events"]["extracted"] == 0
+    edit(raw / "0007.md", OLD + 1)
+    assert resident.build().work["cached"] > 0
+    same_as_fresh(raw, tmp_path / "build", tmp_path)
