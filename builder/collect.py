@@ -292,11 +292,13 @@ class TableCollector:
         return Tables(tables=tables, source_files=source_files)
 
     def _spliced(self, name: str, pieces: list[pa.Table], order: np.ndarray) -> pa.Table | None:
-        """``concat(pieces).take(order)`` made of runs of the previous tables' rows, or None.
+        """``concat(pieces).take(order)`` made of the previous tables' rows, or None without them.
 
         Rows of a chunk ``before`` placed are copied from its table, the others from their piece;
         consecutive rows of one source are one slice, and the slices are made one contiguous
-        table. None when that would take more than one slice per ``rows_per_piece`` rows.
+        table. When that would take more than one slice per ``rows_per_piece`` rows, the rows are
+        taken one by one from the previous table and the pieces' new rows instead: the pieces of
+        placed chunks are never read (a ``HollowTable`` has no rows to read).
         """
         assert self.before is not None
         # taken out: the previous table is released as soon as this one is made (a failed build
@@ -330,12 +332,10 @@ class TableCollector:
         # a run ends where the source changes or its rows stop following each other
         breaks = np.flatnonzero((np.diff(new) != 0) | (np.diff(source_rows) != 1)) + 1
         if len(breaks) + 1 > max(1, len(order) // self.rows_per_piece):
-            if not any(isinstance(piece, HollowTable) for piece in pieces):
-                return None
-            # too many runs to slice, and hollow chunks' rows exist only in ``previous``: take them
+            if new.all():  # nothing of the previous table is wanted
+                return parts[-1].take(pa.array(source_rows, pa.int64()))
             source = pa.concat_tables(parts).combine_chunks()
-            if len(parts) > 1:
-                source_rows[new] += previous.num_rows
+            source_rows[new] += previous.num_rows
             return source.take(pa.array(source_rows, pa.int64()))
         bounds = np.concatenate([[0], breaks, [len(order)]])
         slices = [
