@@ -8,7 +8,8 @@ Prints, for one run on one machine:
 - two cold builds (``python -m builder build``, empty caches) with per-stage times, peak RSS and
   wall time; the per-article stages report CPU seconds summed over the workers;
 - the baseline: ``pyarrow.parquet.write_table`` (default options) of the same published tables,
-  three times in the same run, and validation + write (median over every build of the run, and
+  three times in the same run, with Arrow's memory from the allocator ``builder`` uses
+  (``builder.allocator``), and validation + write (median over every build of the run, and
   the first cold build alone) as a ratio to its median;
 - a rebuild with the cache warm and nothing changed, and two after changing 1 article each;
 - ``builder release`` of the first cold build (1.0.0), then of the build after the first change
@@ -41,6 +42,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
+
+from builder.allocator import prefer_jemalloc  # noqa: E402
+
+# before pyarrow loads: the per-core rates and the baseline write use the allocator the builds use
+prefer_jemalloc()
 
 from bench.generate import generate  # noqa: E402
 from builder.cache.stats import RACY_SECONDS  # noqa: E402
@@ -288,6 +294,8 @@ def machine() -> dict:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "libraries": libraries,
+        # what ``builder.allocator`` chose for this process and the builds (None: Arrow's default)
+        "arrow_memory_pool": os.environ.get("ARROW_DEFAULT_MEMORY_POOL"),
     }
 
 
@@ -381,7 +389,8 @@ def print_results(results: dict) -> None:
     facts = results["machine"]
     print(
         f"machine: {facts['nproc']} cores, {facts['memory_gib']} GiB, Python {facts['python']}, "
-        f"load {', '.join(f'{value:.2f}' for value in facts['load_average'])}; {facts['date']}"
+        f"load {', '.join(f'{value:.2f}' for value in facts['load_average'])}; {facts['date']}; "
+        f"Arrow memory: {facts.get('arrow_memory_pool') or 'default pool'}"
     )
     corpus = results["corpus"]
     print(

@@ -183,7 +183,9 @@ def arrow_memory_pool() -> Iterator[str]:
     (mimalloc) takes them from the system each time. Measured on the 10,000-article bench
     (in-process builds, alternating, 3 each): write 0.34-0.41 → 0.24 s, tables 0.28-0.41 → 0.19 s,
     peak RSS 400 → 345 MiB, same files; a plain ``write_table`` of the same tables is no faster.
-    ``ARROW_DEFAULT_MEMORY_POOL`` set in the environment wins. Yields the pool's backend name.
+    ``ARROW_DEFAULT_MEMORY_POOL`` set in the environment wins; the command line sets it to
+    jemalloc before pyarrow loads (``builder.allocator``), so that Arrow's C++ allocations, which
+    this pool does not reach, come from jemalloc too. Yields the pool's backend name.
     """
     if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
         yield pa.default_memory_pool().backend_name

@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 #: stage rank of every builder module: a module may import only modules of lower or equal rank
 STAGE_RANK = {
+    "builder.allocator": 0,
     "builder.errors": 0,
     "builder.models": 0,
     "builder.lexicons": 0,
