@@ -4,9 +4,10 @@
 Parquet's column writers (encoding, dictionary, zstd pages) allocate from Arrow's C++ default
 pool, which pyarrow cannot swap once loaded and which is mimalloc unless the environment says
 otherwise. mimalloc hands the writers fresh pages, huge ones where the kernel allows it, and
-the kernel spends its time zeroing them: the write of a 10,000-article build took 0.12-0.18 s
-of system time (0.01-0.02 s with jemalloc) and 0.20-0.23 s in all (0.14-0.16 s), same files. Arrow reads ``ARROW_DEFAULT_MEMORY_POOL`` once, on its first allocation, so the
-command line asks for jemalloc before anything imports pyarrow.
+the kernel spends its time zeroing them: the write of a 10,000-article build took 0.12-0.18 s of
+system time (0.01-0.02 s with jemalloc) and 0.20-0.23 s in all (0.14-0.16 s), same files. Arrow
+reads ``ARROW_DEFAULT_MEMORY_POOL`` once, on its first allocation, so the command line asks for
+jemalloc before anything imports pyarrow.
 """
 
 from __future__ import annotations
