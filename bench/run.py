@@ -43,7 +43,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from builder.allocator import prefer_jemalloc  # noqa: E402
+from builder.allocator import ARROW_POOL_VARIABLE, prefer_jemalloc  # noqa: E402
 
 # before pyarrow loads: the per-core rates and the baseline write use the allocator the builds use
 prefer_jemalloc()
@@ -295,7 +295,7 @@ def machine() -> dict:
         "platform": platform.platform(),
         "libraries": libraries,
         # what ``builder.allocator`` chose for this process and the builds (None: Arrow's default)
-        "arrow_memory_pool": os.environ.get("ARROW_DEFAULT_MEMORY_POOL"),
+        "arrow_memory_pool": os.environ.get(ARROW_POOL_VARIABLE),
     }
 
 

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
+from builder.allocator import ARROW_POOL_VARIABLE
 from builder.articles import DEFAULT_MAX_BYTES, discover
 from builder.cache import code_fingerprint
 from builder.cache.prune import prune_after_build
@@ -187,7 +188,7 @@ def arrow_memory_pool() -> Iterator[str]:
     jemalloc before pyarrow loads (``builder.allocator``), so that Arrow's C++ allocations, which
     this pool does not reach, come from jemalloc too. Yields the pool's backend name.
     """
-    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+    if os.environ.get(ARROW_POOL_VARIABLE):
         yield pa.default_memory_pool().backend_name
         return
     try:

@@ -46,8 +46,9 @@ REFRESH_SECONDS = 24 * 3600
 #: modules of the later stages (and cache pruning), which cannot change an article, its extraction
 #: or its rows: a folder or file of ``builder/``, or a module's path relative to it
 LATER_STAGES = (
-    "__main__.py", "accounting.py", "card", "cli.py", "collect.py", "documents.py", "evaluate",
-    "pipeline.py", "progress.py", "release", "spool.py", "validate.py", "cache/prune.py",
+    "__main__.py", "accounting.py", "allocator.py", "card", "cli.py", "collect.py", "documents.py",
+    "evaluate", "out_folder.py", "pipeline.py", "progress.py", "release", "spool.py", "validate.py",
+    "wakeups.py", "watch.py", "cache/prune.py",
 )
 
 _PACKAGE = Path(__file__).resolve().parents[1]
