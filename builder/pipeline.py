@@ -76,7 +76,7 @@ class BuildReport:
     #: table → {"extracted": n, "published": n, "quarantined": n}
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     manifest: dict = field(default_factory=dict)
-    #: stage → seconds: CPU seconds summed over the workers for the per-article stages (so they do
+    #: stage → seconds: CPU seconds of the threads doing the per-article stages, summed (so they do
     #: not depend on --jobs or on other load), wall seconds in this process for the others
     timings: dict[str, float] = field(default_factory=dict)
     #: ``builder.workers.WORK_COUNTS``: files cached, trusted (not read); articles detected, extracted

@@ -43,7 +43,9 @@ from builder.tables import TableRows
 
 #: average input files per chunk handed to a worker (small enough to balance, large enough to amortize)
 CHUNK_SIZE = 64
-#: per-article stages, timed in CPU seconds in the workers
+#: per-article stages, timed in CPU seconds of the thread doing them (``time.thread_time``): a worker's,
+#: or the main process's when it reads a chunk's cache entry, where the import of the later stages
+#: runs on another thread and must not count as the cache's time
 WORKER_STAGES = ("parse+clean", "cache", "detect", "extract", "rows")
 #: what the workers count: files whose rows came from the "cache", files "trusted" by the stat
 #: index (not read), articles flagged ("detected") by the cheap detector, "extracted" in full
@@ -159,15 +161,15 @@ class ArticleWorker:
     def _run(self, chunk: Sequence[tuple[int, Path]], by_reference: bool, *, trust: bool) -> ChunkResult:
         seconds = dict.fromkeys(WORKER_STAGES, 0.0)
         work = dict.fromkeys(WORK_COUNTS, 0)
-        started = time.process_time()
+        started = time.thread_time()
         names = [relative_name(path, self.work.raw_dir) for _, path in chunk] if self.stats else []
         known = self.stats.load(names) if self.stats is not None and trust else {}
-        loaded = time.process_time()
+        loaded = time.thread_time()
         seconds["cache"] += loaded - started
         read = self._read(chunk, names, known, work)
-        seconds["parse+clean"] += time.process_time() - loaded
+        seconds["parse+clean"] += time.thread_time() - loaded
         indexes, files, unreadable = read.indexes, read.files, read.unreadable
-        looked_up = time.process_time()
+        looked_up = time.thread_time()
         if self.cache is not None and by_reference:
             entry = self.cache.holds(files)
             if entry is not None:
@@ -180,9 +182,9 @@ class ArticleWorker:
                 work["cached"] += len(files)
                 self._save_records(names, known, read.records, seconds, looked_up)
                 return ChunkResult(indexes, rows, unreadable, seconds, work)
-        seconds["cache"] += time.process_time() - looked_up
+        seconds["cache"] += time.thread_time() - looked_up
         rows, entry = self._rows(read, seconds, work)
-        self._save_records(names, known, read.records, seconds, time.process_time())
+        self._save_records(names, known, read.records, seconds, time.thread_time())
         if by_reference and entry is not None:
             return ChunkResult(indexes, None, unreadable, seconds, work, entry, files)
         return ChunkResult(indexes, rows, unreadable, seconds, work)
@@ -229,7 +231,7 @@ class ArticleWorker:
         """Write the chunk's stat records when they differ from the ones it started with."""
         if self.stats is not None and records != known:
             self.stats.save(names, records)
-        seconds["cache"] += time.process_time() - started
+        seconds["cache"] += time.thread_time() - started
 
     def _rows(
         self, read: ReadFiles, seconds: dict[str, float], work: dict[str, int]
@@ -245,9 +247,9 @@ class ArticleWorker:
         reused: dict[int, tuple[ChunkRows, dict[int, int]]] = {}
         for position, (source_file, raw_sha256) in enumerate(read.files):
             content = read.contents[position]
-            started = time.process_time()
+            started = time.thread_time()
             found = self.cache.find(source_file, raw_sha256) if self.cache is not None else None
-            seconds["cache"] += time.process_time() - started
+            seconds["cache"] += time.thread_time() - started
             if found is not None:
                 source, source_position = found
                 reused.setdefault(id(source), (source, {}))[1][source_position] = position
@@ -257,18 +259,18 @@ class ArticleWorker:
             if content is None:
                 content = self._read_trusted(read.paths[position], raw_sha256)
             outcomes.append(self._process(position, source_file, raw_sha256, content, fresh, seconds, work))
-        started = time.process_time()
+        started = time.thread_time()
         tables = fresh.to_arrow()
         positions = {name: pa.array(origins, pa.int32()) for name, origins in fresh.row_origins.items()}
         parts = [ChunkRows((), tables, positions)]
         parts += [source.select(renumbered) for source, renumbered in reused.values()]
         rows = ChunkRows.merge(outcomes, parts)
-        seconds["rows"] += time.process_time() - started
+        seconds["rows"] += time.thread_time() - started
         entry = None
         if self.cache is not None:
-            started = time.process_time()
+            started = time.thread_time()
             entry = self.cache.put(rows)
-            seconds["cache"] += time.process_time() - started
+            seconds["cache"] += time.thread_time() - started
         return rows, entry
 
     def _read_trusted(self, path: Path, raw_sha256: str) -> bytes:
@@ -289,14 +291,14 @@ class ArticleWorker:
         work: dict[str, int],
     ) -> FileOutcome:
         """Parse, detect and extract one file, adding its rows to ``rows``."""
-        started = time.process_time()
+        started = time.thread_time()
         item = parse_input(source_file, content)
-        parsed = time.process_time()
+        parsed = time.thread_time()
         seconds["parse+clean"] += parsed - started
         if isinstance(item, RejectedFile):
             return FileOutcome(source_file, raw_sha256, item)
         detected = self.might_report_event(item)
-        checked = time.process_time()
+        checked = time.thread_time()
         seconds["detect"] += checked - parsed
         if detected:
             work["detected"] += 1
@@ -305,10 +307,10 @@ class ArticleWorker:
         else:
             # what the extractor reports for an article without events, without running it
             extraction = Extraction(item.article_id, self.extractor.name, self.extractor.version)
-        extracted = time.process_time()
+        extracted = time.thread_time()
         seconds["extract"] += extracted - checked
         rows.add(item, extraction, origin=position)
-        seconds["rows"] += time.process_time() - extracted
+        seconds["rows"] += time.thread_time() - extracted
         return FileOutcome(source_file, raw_sha256)
 
 
@@ -384,11 +386,11 @@ def resolve(result: ChunkResult, chunk: Sequence[tuple[int, Path]], work: Articl
         return replace(result, rows=rows)
     if result.entry is None:
         return result
-    started = time.process_time()
+    started = time.thread_time()
     rows = read_entry(result.entry, result.files)
     if rows is None:
         return ArticleWorker(replace(work, cache_dir=None)).run(chunk)
-    seconds = {**result.seconds, "cache": result.seconds["cache"] + time.process_time() - started}
+    seconds = {**result.seconds, "cache": result.seconds["cache"] + time.thread_time() - started}
     return replace(result, rows=rows, seconds=seconds, entry=None, files=None)
 
 
