@@ -5,6 +5,7 @@ Nothing here is timed: the tests check that the bench measures a correct build.
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 from bench.generate import EVENT_SHARE, generate, load_sources
@@ -59,6 +60,9 @@ def test_the_runner_measures_correct_builds_in_a_tiny_smoke_run(tmp_path):
     print_results(results)
     articles = results["cold"]["articles"]
     assert articles == 24 == results["corpus"]["files"]
+    # the builds read bytecode, as an installed builder does, even where Python does not write it
+    assert results["machine"]["bytecode"]["compiled_ahead"] is True
+    assert Path(importlib.util.cache_from_source(str(ROOT / "builder" / "cli.py"))).is_file()
     assert results["cold"]["work"]["cached"] == 0
     # files generated within the last 2 s are racy, so how many the stat index trusted varies
     assert results["warm_unchanged"]["work"].keys() == {"cached", "trusted", "detected", "extracted"}
