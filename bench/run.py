@@ -15,7 +15,8 @@ Prints, for one run on one machine:
 - ``builder release`` of the first cold build (1.0.0), then of the build after the first change
   (a patch: checks, diff with 1.0.0, copy, card), with wall time and peak RSS;
 - two rebuilds after changing 1 article each in a running ``builder watch`` (no start-up);
-- with ``--compare-jobs``, two pairs of cold builds with ``--jobs 1`` and ``--jobs J`` (no cache);
+- with ``--compare-jobs``, pairs of cold builds with ``--jobs 1`` and ``--jobs J`` (no cache; two
+  pairs unless ``--pairs N``): the speed-up of the faster of each, and each pair's own ratio;
 - the start-up floor of a build, the start time of ``builder --help`` and whether importing
   ``builder.cli`` pulls heavy libraries.
 Before anything is timed the checkout's modules are compiled to bytecode, as an install does
@@ -319,7 +320,9 @@ def machine() -> dict:
     }
 
 
-def run(articles: int, jobs: int, *, seed: int = 0, compare_jobs: bool = False, work_dir: Path) -> dict:
+def run(
+    articles: int, jobs: int, *, seed: int = 0, compare_jobs: bool = False, pairs: int = 2, work_dir: Path
+) -> dict:
     """Every measurement of the module docstring; returns them as a dict."""
     corpus_dir = work_dir / "corpus"
     started = time.perf_counter()
@@ -362,19 +365,21 @@ def run(articles: int, jobs: int, *, seed: int = 0, compare_jobs: bool = False, 
     )
     builds = [results[key] for key in ("cold", "cold_repeat", "warm_unchanged", "warm_one_changed")]
     if compare_jobs:
-        pairs = []
-        for repeat in range(2):
-            suffix = "" if repeat == 0 else "-2"
+        compared = []
+        for repeat in range(max(1, pairs)):
+            suffix = "" if repeat == 0 else f"-{repeat + 1}"
             single = run_build(corpus_dir, work_dir / f"build-jobs1{suffix}", None, 1)
             many = run_build(corpus_dir, work_dir / f"build-jobs{jobs}{suffix}", None, jobs)
-            pairs.append((single, many))
-        results["jobs_1"], results[f"jobs_{jobs}"] = pairs[0]
-        results["jobs_pairs_wall_s"] = [[single["wall_s"], many["wall_s"]] for single, many in pairs]
-        results["jobs_speedup"] = min(single["wall_s"] for single, _ in pairs) / min(
-            many["wall_s"] for _, many in pairs
+            compared.append((single, many))
+        results["jobs_1"], results[f"jobs_{jobs}"] = compared[0]
+        results["jobs_pairs_wall_s"] = [[single["wall_s"], many["wall_s"]] for single, many in compared]
+        results["jobs_speedup"] = min(single["wall_s"] for single, _ in compared) / min(
+            many["wall_s"] for _, many in compared
         )
+        # the builds of one pair run back to back, so each pair's ratio sees the same machine
+        results["jobs_pair_ratios"] = [single["wall_s"] / many["wall_s"] for single, many in compared]
         results["jobs_identical"] = _same_tables(work_dir / "build-jobs1", work_dir / f"build-jobs{jobs}")
-        builds += [build for pair in pairs for build in pair]
+        builds += [build for pair in compared for build in pair]
     # validation + write of every build in this run (same tables each time) against the median baseline
     validate_write = [build["timings"]["validate"] + build["timings"]["write"] for build in builds]
     results["validate_write_s"] = validate_write
@@ -481,10 +486,13 @@ def print_results(results: dict) -> None:
             f"cold build; peak RSS of the watch {_fmt(resident['peak_rss_mib'])} MiB"
         )
     if "jobs_speedup" in results:
-        pairs = "; ".join(f"{single:.2f} / {many:.2f} s" for single, many in results["jobs_pairs_wall_s"])
+        walls = results["jobs_pairs_wall_s"]
+        pairs = "; ".join(f"{single:.2f} / {many:.2f} s" for single, many in walls)
+        ratios = results.get("jobs_pair_ratios") or [single / many for single, many in walls]
         print(
-            f"--jobs 1 / --jobs {results['jobs']} (two pairs): {pairs}; speed-up of the faster of each "
-            f"{results['jobs_speedup']:.2f}x; identical output: {results['jobs_identical']}"
+            f"--jobs 1 / --jobs {results['jobs']} ({len(walls)} pairs): {pairs}; speed-up of the faster of "
+            f"each {results['jobs_speedup']:.2f}x (pairs {min(ratios):.2f}-{max(ratios):.2f}x, median "
+            f"{statistics.median(ratios):.2f}x); identical output: {results['jobs_identical']}"
         )
     start = results["help"]
     print(
@@ -504,6 +512,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--compare-jobs", action="store_true", help="also build with --jobs 1 and compare")
+    parser.add_argument(
+        "--pairs", type=int, default=2, help="pairs of --jobs 1 and --jobs J builds with --compare-jobs"
+    )
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temp folder)")
     options = parser.parse_args(argv)
@@ -514,6 +525,7 @@ def main(argv: list[str] | None = None) -> None:
             options.jobs,
             seed=options.seed,
             compare_jobs=options.compare_jobs,
+            pairs=options.pairs,
             work_dir=work_dir,
         )
     finally:

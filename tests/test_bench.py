@@ -56,7 +56,7 @@ def test_the_runner_measures_correct_builds_in_a_tiny_smoke_run(tmp_path):
     """Every measurement of ``bench/run.py`` on 24 articles; only what it ran is checked, never a time."""
     from bench.run import print_results, run
 
-    results = run(24, 2, seed=5, compare_jobs=True, work_dir=tmp_path)
+    results = run(24, 2, seed=5, compare_jobs=True, pairs=3, work_dir=tmp_path)
     print_results(results)
     articles = results["cold"]["articles"]
     assert articles == 24 == results["corpus"]["files"]
@@ -87,9 +87,9 @@ def test_the_runner_measures_correct_builds_in_a_tiny_smoke_run(tmp_path):
     assert len({item["file"] for item in resident}) == 2
     assert all(item["latency_s"] >= item["seconds"] > 0 for item in resident)
     assert results["resident"]["peak_rss_mib"] is None or results["resident"]["peak_rss_mib"] > 0
-    assert len(results["jobs_pairs_wall_s"]) == 2
-    # validation + write of all eight builds, each timed
-    assert len(results["validate_write_s"]) == 8 and all(value > 0 for value in results["validate_write_s"])
+    assert len(results["jobs_pairs_wall_s"]) == len(results["jobs_pair_ratios"]) == 3
+    # validation + write of all ten builds, each timed
+    assert len(results["validate_write_s"]) == 10 and all(value > 0 for value in results["validate_write_s"])
     assert results["jobs_identical"] is True
     assert results["cold"]["counts"] == results["jobs_1"]["counts"] == results["jobs_2"]["counts"]
     stages = {"parse+clean", "detect", "extract", "tables", "validate", "write", "card"}
