@@ -289,7 +289,8 @@ def compile_bytecode() -> dict:
     (``PYTHONDONTWRITEBYTECODE``, set on this bench's machine); then every build process compiled
     the checkout's ~80 modules from source, about 0.1 s of CPU per start (a new-process rebuild
     took 1.78-1.97 s against 1.63-1.79 s with bytecode), which an installed ``builder`` never pays.
-    Bytecode that exists is read whatever that setting says. Returns the facts for ``machine``.
+    Bytecode that exists is read whatever that setting says. Returns what was done, for the
+    machine facts of the run.
     """
     import compileall
 
@@ -316,7 +317,6 @@ def machine() -> dict:
         "libraries": libraries,
         # what ``builder.allocator`` chose for this process and the builds (None: Arrow's default)
         "arrow_memory_pool": os.environ.get(ARROW_POOL_VARIABLE),
-        "bytecode": compile_bytecode(),
     }
 
 
@@ -330,7 +330,8 @@ def run(
     results: dict = {
         "articles": articles,
         "jobs": jobs,
-        "machine": machine(),
+        # compiled before anything is timed, and recorded with the machine's facts
+        "machine": {**machine(), "bytecode": compile_bytecode()},
         "corpus": {
             "files": corpus.files,
             "event_files": corpus.event_files,
@@ -409,9 +410,7 @@ def _rate(count: int, seconds: float) -> float | None:
     return count / seconds if seconds > 0 else None
 
 
-def _bytecode_text(bytecode: dict | None) -> str:
-    if bytecode is None:
-        return "not recorded"
+def _bytecode_text(bytecode: dict) -> str:
     how = "compiled ahead" if bytecode["compiled_ahead"] else "not compiled (compileall failed)"
     return how if bytecode["python_writes_bytecode"] else f"{how} (this Python does not write it)"
 
@@ -423,7 +422,7 @@ def print_results(results: dict) -> None:
         f"machine: {facts['nproc']} cores, {facts['memory_gib']} GiB, Python {facts['python']}, "
         f"load {', '.join(f'{value:.2f}' for value in facts['load_average'])}; {facts['date']}; "
         f"Arrow memory: {facts.get('arrow_memory_pool') or 'default pool'}; "
-        f"bytecode: {_bytecode_text(facts.get('bytecode'))}"
+        f"bytecode: {_bytecode_text(facts['bytecode'])}"
     )
     corpus = results["corpus"]
     print(
@@ -488,7 +487,7 @@ def print_results(results: dict) -> None:
     if "jobs_speedup" in results:
         walls = results["jobs_pairs_wall_s"]
         pairs = "; ".join(f"{single:.2f} / {many:.2f} s" for single, many in walls)
-        ratios = results.get("jobs_pair_ratios") or [single / many for single, many in walls]
+        ratios = results["jobs_pair_ratios"]
         print(
             f"--jobs 1 / --jobs {results['jobs']} ({len(walls)} pairs): {pairs}; speed-up of the faster of "
             f"each {results['jobs_speedup']:.2f}x (pairs {min(ratios):.2f}-{max(ratios):.2f}x, median "
